@@ -1,0 +1,122 @@
+"""Typed objects the whole toolkit renders from: variants, the program overview, weeks, sections."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from pathlib import Path
+
+WEEKS = range(1, 7)
+
+
+@dataclass
+class Section:
+    """A body section: ``## Heading {#id}`` and the Markdown under it."""
+
+    id: str
+    heading: str
+    body: str
+    line: int  # line of the heading in its file
+
+
+@dataclass
+class AgendaItem:
+    section: str
+    minutes: int
+    line: int
+
+
+@dataclass
+class Module:
+    """What program.md and week files share: a path, sections in order, translation records."""
+
+    path: Path
+    title: str
+    sections: dict[str, Section]
+    translated_from: dict[str, str] = field(default_factory=dict)
+    extra_sections: list[str] = field(default_factory=list)
+
+    @property
+    def slug(self) -> str:
+        return self.path.stem
+
+    def section(self, section_id: str) -> Section | None:
+        return self.sections.get(section_id)
+
+
+@dataclass
+class Program(Module):
+    subtitle: str = ""
+
+
+@dataclass
+class Week(Module):
+    number: int = 0
+    duration: int = 0
+    discreet_title: str = ""
+    objectives: list[str] = field(default_factory=list)
+    key_messages: list[str] = field(default_factory=list)
+    materials: list[str] = field(default_factory=list)
+    agenda: list[AgendaItem] = field(default_factory=list)
+
+
+@dataclass
+class Variant:
+    """A language or adaptation of the program: configuration from ``content/<id>/variant.yml``."""
+
+    id: str
+    label: str
+    locale: str  # Babel locale, e.g. en_CA, fr_CA, iu
+    lang: str  # BCP 47 tag for HTML and PDF, e.g. en, fr, iu
+    relation: str  # source | translation | adaptation
+    source: str | None  # id of the variant it translates or adapts
+    theme_language: str  # mkdocs-material UI language
+    discreet_name: str  # neutral program name for discreet handouts
+    content_date: dt.date
+    order: int
+    directory: Path
+
+
+@dataclass
+class VariantContent:
+    """Everything one variant holds, loaded and typed."""
+
+    variant: Variant
+    program: Program | None
+    weeks: dict[int, Week]
+
+    def modules(self) -> list[Module]:
+        mods: list[Module] = [self.program] if self.program else []
+        return mods + [self.weeks[n] for n in sorted(self.weeks)]
+
+
+@dataclass
+class HelpLine:
+    name: str
+    number: str
+    hours: str = ""
+    languages: str = ""
+    last_verified: dt.date | None = None
+    discreet_ok: bool = True  # safe to print on a discreet handout
+
+
+@dataclass
+class Agency:
+    name: str
+    province: str
+    child_welfare: str
+    address: str = ""
+    phone: str = ""
+    logo: Path | None = None
+    help_lines: list[HelpLine] = field(default_factory=list)
+    national_lines: list[HelpLine] = field(default_factory=list)
+    quick_exit_url: str = "https://weather.gc.ca/"
+    path: Path | None = None
+
+    def placeholders(self) -> dict[str, str]:
+        return {
+            "agency.name": self.name,
+            "agency.child_welfare": self.child_welfare,
+            "agency.phone": self.phone,
+            "agency.province": self.province,
+        }

@@ -1,0 +1,87 @@
+"""YAML reading that remembers line numbers, so every problem can name its line."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import yaml
+
+
+class YamlSyntaxError(Exception):
+    """YAML that does not parse; ``line`` is 1-based within the parsed text."""
+
+    def __init__(self, line: int, message: str) -> None:
+        super().__init__(message)
+        self.line = line
+        self.message = message
+
+
+@dataclass
+class Located:
+    """Plain data from YAML plus the line of every key and list item inside it."""
+
+    data: Any
+    lines: dict[tuple, int] = field(default_factory=dict)
+    first_line: int = 1
+
+    def line(self, *path: Any) -> int:
+        """The line of ``path`` (keys and list indexes), or of its nearest parent."""
+        p = tuple(path)
+        while p:
+            if p in self.lines:
+                return self.lines[p]
+            p = p[:-1]
+        return self.first_line
+
+
+def _walk(node: yaml.Node, path: tuple, lines: dict[tuple, int], offset: int) -> None:
+    if isinstance(node, yaml.MappingNode):
+        for key_node, value_node in node.value:
+            key = key_node.value
+            lines[path + (key,)] = key_node.start_mark.line + 1 + offset
+            _walk(value_node, path + (key,), lines, offset)
+    elif isinstance(node, yaml.SequenceNode):
+        for i, item in enumerate(node.value):
+            lines[path + (i,)] = item.start_mark.line + 1 + offset
+            _walk(item, path + (i,), lines, offset)
+
+
+def load_yaml(text: str, line_offset: int = 0) -> Located:
+    """Parse YAML safely; ``line_offset`` shifts lines when the YAML sits inside a larger file."""
+    try:
+        node = yaml.compose(text, Loader=yaml.SafeLoader)
+        data = yaml.safe_load(text)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = (mark.line + 1 if mark else 1) + line_offset
+        what = exc.problem or "invalid YAML"
+        raise YamlSyntaxError(line, f"YAML syntax error: {what}") from None
+    except yaml.YAMLError as exc:  # pragma: no cover - other YAML errors have no mark
+        raise YamlSyntaxError(1 + line_offset, f"YAML syntax error: {exc}") from None
+    lines: dict[tuple, int] = {}
+    if node is not None:
+        _walk(node, (), lines, line_offset)
+    return Located(data, lines, first_line=1 + line_offset)
+
+
+@dataclass
+class MarkdownFile:
+    """A Markdown file split into its front matter and body, with the body's first line number."""
+
+    front: Located
+    body: str
+    body_line: int  # 1-based line number of the body's first line in the file
+
+
+def split_front_matter(text: str) -> MarkdownFile:
+    """Split ``---`` front matter from the body; raise YamlSyntaxError when it is malformed."""
+    lines = text.splitlines(keepends=True)
+    if not lines or lines[0].strip() != "---":
+        raise YamlSyntaxError(1, "expected the file to start with a '---' line opening the front matter")
+    for i in range(1, len(lines)):
+        if lines[i].strip() == "---":
+            yaml_text = "".join(lines[1:i])
+            front = load_yaml(yaml_text, line_offset=1)
+            return MarkdownFile(front, "".join(lines[i + 1 :]), body_line=i + 2)
+    raise YamlSyntaxError(1, "front matter opened with '---' on line 1 is never closed; add a '---' line after it")

@@ -1,0 +1,58 @@
+"""Shared test helpers: copies of the project or of a minimal fixture project, and a CLI runner."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[1]
+FIXTURES = Path(__file__).parent / "fixtures"
+MINIMAL = FIXTURES / "minimal"
+PROJECT_PARTS = ("content", "templates", "locales", "fonts", "mkdocs.yml", "agency.yml", "glossary.yml",
+                 "cohorts", "babel.cfg")
+
+
+@dataclass
+class Result:
+    code: int
+    out: str
+    err: str
+
+
+def run_build(*args: str | Path, project: Path | None = None, timeout: int = 600) -> Result:
+    """Run ``python build.py`` as a user would, in a subprocess."""
+    cmd = [sys.executable, str(REPO / "build.py")]
+    if project is not None:
+        cmd += ["--project", str(project)]
+    cmd += [str(a) for a in args]
+    proc = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout, cwd=project or REPO)
+    return Result(proc.returncode, proc.stdout, proc.stderr)
+
+
+def copy_project(dest: Path, source: Path = REPO) -> Path:
+    """Copy the parts of a project that builds read (not dist/ or .venv)."""
+    dest.mkdir(parents=True, exist_ok=True)
+    for part in PROJECT_PARTS:
+        src = source / part
+        if src.is_dir():
+            shutil.copytree(src, dest / part)
+        elif src.is_file():
+            shutil.copy2(src, dest / part)
+    return dest
+
+
+@pytest.fixture
+def minimal(tmp_path: Path) -> Path:
+    """A small valid project (English and French) to break one file at a time."""
+    return copy_project(tmp_path / "minimal", MINIMAL)
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> Path:
+    """A copy of the bundled project, safe to edit."""
+    return copy_project(tmp_path / "project")

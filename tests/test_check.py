@@ -1,0 +1,139 @@
+"""`build.py check`: the bundled content passes; each broken fixture gets its exact path:line message."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from conftest import FIXTURES, REPO, run_build
+
+BROKEN = FIXTURES / "broken"
+REQUIRED = ("preparation, welcome, check-in, review, key-messages, activity-1, activity-2, grounding, closing, "
+            "handout, handout-discreet, facilitator-notes")
+W2 = "content/en/week-2.md"
+
+# fixture file -> (where it goes in the minimal project, the exact error lines `check` must print)
+CASES: dict[str, tuple[str, list[str]]] = {
+    "yaml-syntax-error.md": (W2, [f"{W2}:6: YAML syntax error: expected ',' or ']', but got ':'"]),
+    "unknown-field.md": (W2, [f"{W2}:5: unknown field 'colour' in the front matter; expected one of: week, title, "
+                              "duration, discreet_title, objectives, key_messages, materials, agenda, extra_sections, "
+                              "translated_from"]),
+    "missing-field.md": (W2, [f"{W2}:2: missing field 'materials' in the front matter"]),
+    "wrong-type.md": (W2, [f"{W2}:4: field 'duration' should be a whole number above 0 (the session length in "
+                           "minutes, e.g. 120), not 'two hours'"]),
+    "agenda-does-not-add-up.md": (W2, [f"{W2}:4: agenda minutes add up to 130 but duration is 120; change the "
+                                       "minutes or the duration so they match"]),
+    "agenda-unknown-section.md": (W2, [f"{W2}:20: agenda entry 'breathing' does not match any section; expected "
+                                       f"one of: {REQUIRED}"]),
+    "missing-section.md": (W2, [
+        f"{W2}:4: agenda minutes add up to 115 but duration is 120; change the minutes or the duration so they match",
+        f"{W2}:57: missing section 'grounding'; expected a heading '## ... {{#grounding}}' before line 57 "
+        f"('closing'). Required sections, in order: {REQUIRED}"]),
+    "heading-without-id.md": (W2, [
+        f"{W2}:20: agenda entry 'grounding' does not match any section; expected one of: "
+        + REQUIRED.replace(" grounding,", ""),
+        f"{W2}:58: section heading has no id; expected '## Heading text {{#section-id}}'",
+        f"{W2}:62: missing section 'grounding'; expected a heading '## ... {{#grounding}}' before line 62 "
+        f"('closing'). Required sections, in order: {REQUIRED}"]),
+    "duplicate-section-id.md": (W2, [f"{W2}:62: section id 'grounding' is used twice (first on line 58); give each "
+                                     "section its own id"]),
+    "week-number-mismatch.md": (W2, [f"{W2}:2: this file is week-2.md but says 'week: 3'; expected 'week: 2'"]),
+    "key-messages-count-differs.md": ("content/fr/week-2.md", [
+        "content/fr/week-2.md:8: 3 key messages, but the English source has 2; keep one per source message, "
+        "in the same order"]),
+    "section-id-differs.md": ("content/fr/week-3.md", [
+        "content/fr/week-3.md:32: unexpected section id 'tour-de-table'; expected one of: "
+        f"{REQUIRED} — or declare it in the front matter with 'extra_sections: [tour-de-table]'",
+        "content/fr/week-3.md:36: missing section 'check-in'; expected a heading '## ... {#check-in}' before line 36 "
+        f"('review'). Required sections, in order: {REQUIRED}"]),
+    "key-message-subheadings.md": (W2, [f"{W2}:40: the key-messages section has 1 '### ' sub-headings but the front "
+                                        "matter lists 2 key messages; expected one sub-heading each"]),
+    "review-in-week-1.md": ("content/en/week-1.md", [
+        "content/en/week-1.md:35: week 1 has no 'review' section (there is no earlier week to review)"]),
+    "remote-image.md": (W2, [f"{W2}:60: remote or external resource 'https://example.org/lake.png' is not allowed; "
+                             "the site and PDFs must work offline and fetch nothing. Copy the file into the project "
+                             "and link to it by path"]),
+    "file-url.md": (W2, [f"{W2}:60: remote or external resource 'file:///etc/hostname' is not allowed; the site and "
+                         "PDFs must work offline and fetch nothing. Copy the file into the project and link to it "
+                         "by path"]),
+    "out-of-tree-link.md": (W2, [f"{W2}:60: path '../../../../etc/passwd' leaves the project folder; link only to "
+                                 "files inside it"]),
+    "missing-local-file.md": (W2, [f"{W2}:60: link or image 'images/lake.png' points at a file that does not exist"]),
+    "script-tag.md": (W2, [f"{W2}:60: <script> is not allowed in content; remove it (the site and PDFs run no code "
+                           "from content)"]),
+    "iframe.md": (W2, [
+        f"{W2}:60: <iframe> is not allowed in content; remove it (the site and PDFs run no code from content)",
+        f"{W2}:60: link or image 'video.html' points at a file that does not exist"]),
+    "event-handler.md": (W2, [f"{W2}:60: inline event handler 'onclick=' is not allowed in content; remove it"]),
+    "unknown-placeholder.md": (W2, [f"{W2}:77: unknown placeholder '[[agency.police]]'; expected one of: "
+                                    "[[agency.name]], [[agency.child_welfare]], [[agency.phone]], "
+                                    "[[agency.province]]"]),
+    "bad-locale.yml": ("content/en/variant.yml", [
+        "content/en/variant.yml:2: locale 'xx_YY' is not known to Babel; use one such as en_CA, fr_CA, iu or csw"]),
+    "agency-missing-field.yml": ("agency.yml", [
+        "agency.yml:1: missing field 'child_welfare' in the agency configuration (the local child-welfare "
+        "agency's name and phone)",
+        "agency.yml:4: missing field 'number' in the help line"]),
+}
+
+
+def error_lines(stderr: str) -> list[str]:
+    return [line for line in stderr.splitlines() if not line.startswith("check: ")]
+
+
+def test_every_fixture_has_a_case() -> None:
+    assert sorted(p.name for p in BROKEN.iterdir()) == sorted(CASES)
+
+
+@pytest.mark.parametrize("name", sorted(CASES))
+def test_broken_file_reports_path_line_and_fix(minimal: Path, name: str) -> None:
+    dest, expected = CASES[name]
+    shutil.copy(BROKEN / name, minimal / dest)
+    result = run_build("check", project=minimal)
+    assert result.code == 1
+    assert "Traceback" not in result.err
+    assert error_lines(result.err) == expected
+    n = len(expected)
+    assert f"check: {n} error{'s' if n != 1 else ''}" in result.err
+
+
+def test_minimal_project_passes(minimal: Path) -> None:
+    result = run_build("check", project=minimal)
+    assert result.code == 0, result.err
+    assert "2 variants, 14 files" in result.out
+
+
+def test_bundled_content_passes() -> None:
+    result = run_build("check", project=REPO)
+    assert result.code == 0, result.err + result.out
+    assert result.err == ""
+    assert "3 variants, 21 files" in result.out
+
+
+def test_every_problem_reported_not_only_the_first(minimal: Path) -> None:
+    shutil.copy(BROKEN / "wrong-type.md", minimal / W2)
+    shutil.copy(BROKEN / "script-tag.md", minimal / "content/en/week-3.md")
+    (minimal / "content/fr/week-6.md").unlink()
+    result = run_build("check", project=minimal)
+    assert result.code == 1
+    lines = error_lines(result.err)
+    assert any(line.startswith(f"{W2}:4: field 'duration'") for line in lines)
+    assert any(line.startswith("content/en/week-3.md:") and "<script>" in line for line in lines)
+    assert "content/fr/week-6.md: missing file; every variant needs week-1.md to week-6.md (week 6 is missing)" in lines
+
+
+def test_unexpected_module_file(minimal: Path) -> None:
+    shutil.copy(minimal / "content/en/week-6.md", minimal / "content/en/week-7.md")
+    result = run_build("check", project=minimal)
+    assert result.code == 1
+    assert error_lines(result.err) == [
+        "content/en/week-7.md: unexpected module file; a variant holds program.md and week-1.md to week-6.md, once each"]
+
+
+def test_not_utf8(minimal: Path) -> None:
+    (minimal / W2).write_bytes((minimal / W2).read_text().replace("Section text.", "Très bien.").encode("cp1252"))
+    result = run_build("check", project=minimal)
+    assert result.code == 1
+    assert error_lines(result.err)[0].startswith(f"{W2}:1: the file is not UTF-8 text")
