@@ -5,10 +5,10 @@ from __future__ import annotations
 import argparse
 import os
 import sys
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable
 
-from .context import PAPERS, Options, bundle_for, selected_variants
+from .context import PAPERS, Options, bundle_for
 from .errors import UserError
 
 HELP = {

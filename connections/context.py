@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .errors import Problems, UserError
+from .errors import Problems
 from .project import Project
 from .validate import Bundle, load_bundle
 

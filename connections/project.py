@@ -11,7 +11,7 @@ class Project:
     root: Path
 
     @classmethod
-    def at(cls, root: Path | str) -> "Project":
+    def at(cls, root: Path | str) -> Project:
         return cls(Path(root).resolve())
 
     @property

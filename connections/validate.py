@@ -67,7 +67,7 @@ def check_structure(module: Module, problems: Problems) -> None:
     present = [s for s in ids if s in required]
     expected_order = [s for s in required if s in module.sections]
     if present != expected_order:
-        for got, want in zip(present, expected_order):
+        for got, want in zip(present, expected_order, strict=True):
             if got != want:
                 problems.add(module.path, module.sections[got].line, f"section '{got}' is out of order; expected "
                              f"'{want}' here (order: {', '.join(required)})")

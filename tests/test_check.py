@@ -6,7 +6,6 @@ import shutil
 from pathlib import Path
 
 import pytest
-
 from conftest import FIXTURES, REPO, run_build
 
 BROKEN = FIXTURES / "broken"
@@ -129,7 +128,8 @@ def test_unexpected_module_file(minimal: Path) -> None:
     result = run_build("check", project=minimal)
     assert result.code == 1
     assert error_lines(result.err) == [
-        "content/en/week-7.md: unexpected module file; a variant holds program.md and week-1.md to week-6.md, once each"]
+        "content/en/week-7.md: unexpected module file; a variant holds program.md and week-1.md to week-6.md, "
+        "once each"]
 
 
 def test_not_utf8(minimal: Path) -> None:
