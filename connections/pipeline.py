@@ -169,6 +169,10 @@ def run(targets: list[Target], root: Path, out: Path, *, force: bool = False, qu
             report.up_to_date.append(t)
         else:
             todo.append((t, fp))
+    if not quiet and any(t.output.suffix == ".pdf" for t, _ in todo):
+        from .system import warn_once_if_slow_subsetting
+
+        warn_once_if_slow_subsetting()
     name = label or (lambda t: t.output.relative_to(out).as_posix() if t.output.is_relative_to(out) else str(t.output))
     progress = Progress(len(todo), quiet)
     try:

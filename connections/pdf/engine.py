@@ -67,6 +67,22 @@ def stylesheet(path: Path, root: Path):
     return _state[key]
 
 
+def _dump_for_bench(html: str, base: Path, stylesheets, title: str) -> None:
+    """With CONNECTIONS_BENCH_DUMP set, keep each document's HTML so bench/ can time bare WeasyPrint on it."""
+    dump = os.environ.get("CONNECTIONS_BENCH_DUMP")
+    if not dump:
+        return
+    import hashlib
+    import json
+
+    key = hashlib.sha256(html.encode()).hexdigest()[:16]
+    d = Path(dump)
+    d.mkdir(parents=True, exist_ok=True)
+    (d / f"{key}.html").write_text(html, encoding="utf-8")
+    meta = {"base": str(base.resolve()), "stylesheets": [str(p) for p in stylesheets], "title": title}
+    (d / f"{key}.json").write_text(json.dumps(meta), encoding="utf-8")
+
+
 def render_pdf(html: str, *, base: Path, root: Path, stylesheets: list[Path] = (), title: str = "",
                lang: str = "en", source_date: str | None = None, pdf_ua: bool = True) -> bytes:
     """HTML to PDF bytes; WeasyPrint warnings (missing glyph, missing alt or lang, refused URL) fail the build.
@@ -84,6 +100,7 @@ def render_pdf(html: str, *, base: Path, root: Path, stylesheets: list[Path] = (
 
         d = dt.datetime.fromisoformat(str(source_date)).replace(tzinfo=dt.timezone.utc)
         os.environ["SOURCE_DATE_EPOCH"] = str(int(d.timestamp()))
+    _dump_for_bench(html, base, stylesheets, title)
     try:
         doc = weasyprint.HTML(string=html, base_url=base.resolve().as_uri() + "/", url_fetcher=project_fetcher(root))
         css = [stylesheet(p, root) for p in stylesheets]
