@@ -12,6 +12,9 @@ from .validate import Bundle, load_bundle
 # Extra checks that need the loaded bundle (translation parity, glossary, catalogs, cohorts) register here.
 # Each entry is "module:function", called as function(bundle, problems).
 EXTRA_CHECKS: list[str] = []
+EXTRA_CHECKS += ["connections.translation.parity:check_parity", "connections.translation.glossary:check_glossary",
+                 "connections.translation.typography:check_typography", "connections.catalogs:check_catalogs",
+                 "connections.cohort.checks:check_cohorts"]
 
 
 def _extra(bundle: Bundle, problems: Problems) -> None:

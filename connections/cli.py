@@ -77,7 +77,7 @@ def build_parser() -> argparse.ArgumentParser:
                            help="sessions needed for a certificate (default: from the cohort file, else 5)")
     p = sub.add_parser("check", help=HELP["check"], description=HELP["check"])
     p = sub.add_parser("status", help=HELP["status"], description=HELP["status"])
-    p.add_argument("--variant", action="append", default=[], metavar="V")
+    p.add_argument("--variant", action="append", default=[], metavar="V", help="only this variant (repeatable)")
     p.add_argument("--json", action="store_true", help="machine-readable output")
     p.add_argument("--diff", metavar="VARIANT/FILE", help="show what changed in the source, e.g. fr/week-3")
     p.add_argument("--fail-under", type=float, default=None, metavar="PERCENT",
@@ -112,10 +112,12 @@ def cmd_check(args: argparse.Namespace, root: Path) -> int:
 
 
 def _run_targets(collect: Callable, args: argparse.Namespace, root: Path) -> int:
+    from .catalogs import require_current
     from .pipeline import run, summary
 
     opts = options_from(args, root)
     bundle, problems = bundle_for(root, opts.variants or None)
+    require_current(bundle.project)  # template catalogs out of date with the templates stop a build
     for w in problems.warnings:
         print(w, file=sys.stderr)
     targets = collect(bundle, opts)

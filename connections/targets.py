@@ -45,8 +45,14 @@ def calendar(bundle: Bundle, opts: Options, args: argparse.Namespace) -> list[Ta
     return calendar_targets(bundle, opts, args)
 
 
+def sample_cohort(bundle: Bundle, opts: Options) -> list[Target]:
+    from .cohort.targets import sample_targets
+
+    return sample_targets(bundle, opts)
+
+
 # Parts of a full build; each entry is a collector of this module. Later parts of the toolkit add theirs.
-EVERYTHING: list[str] = []
+EVERYTHING: list[str] = ["sample_cohort", "handouts", "manual", "site"]
 
 
 def everything(bundle: Bundle, opts: Options) -> list[Target]:

@@ -1,17 +1,21 @@
 """WeasyPrint set-up shared by every PDF: loaded once per worker, fetching only files inside the project.
 
 Why here: fonts and stylesheets are costly to load, so each worker keeps one FontConfiguration and
-parsed CSS; reproducibility (fixed dates) and PDF/UA warnings-as-errors are decided in one place.
+parsed CSS; reproducibility (fixed dates), PDF/UA warnings-as-errors and the rule "only bundled fonts,
+and a missing glyph names its text" are decided in one place.
 """
 
 from __future__ import annotations
 
 import logging
 import os
+from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 from ..errors import UserError
+from .glyphs import check_bundled_fonts_used, check_glyphs, declared_fonts, notdef_problem
 
 _state: dict = {}
 
@@ -83,13 +87,52 @@ def _dump_for_bench(html: str, base: Path, stylesheets, title: str) -> None:
     (d / f"{key}.json").write_text(json.dumps(meta), encoding="utf-8")
 
 
-def render_pdf(html: str, *, base: Path, root: Path, stylesheets: list[Path] = (), title: str = "",
-               lang: str = "en", source_date: str | None = None, pdf_ua: bool = True) -> bytes:
+def render_pdf(html: str, *, base: Path, root: Path, stylesheets: Sequence[Path] = (), title: str = "",
+               lang: str = "en", source_date: str | None = None, pdf_ua: bool = True,
+               sources: Sequence[Path] = ()) -> bytes:
     """HTML to PDF bytes; WeasyPrint warnings (missing glyph, missing alt or lang, refused URL) fail the build.
 
     ``source_date`` (ISO date) fixes the document dates so the same inputs give byte-identical PDFs.
+    When a stylesheet declares ``@font-face`` fonts (templates/pdf/fonts.css), every character must be
+    in one of them and no other font may be embedded: a missing glyph fails naming the text, and
+    ``sources`` (the content files the HTML came from) turn that into ``path:line``.
+    """
+    out = render_pdf_pages(html, base=base, root=root, stylesheets=stylesheets, title=title, lang=lang,
+                           source_date=source_date, pdf_ua=pdf_ua, sources=sources)
+    assert out.data is not None
+    return out.data
+
+
+@dataclass(frozen=True)
+class Rendered:
+    """A rendered PDF (None when it had more than ``max_pages``), its page count and how full its last page is."""
+
+    data: bytes | None
+    pages: int
+    last_page_fill: float  # 0 to 1: the share of the last page's height that holds content
+
+
+def _last_page_fill(doc) -> float:
+    page = doc.pages[-1]._page_box
+    root = page.children[0] if page.children else None
+    if root is None or not page.height:
+        return 0.0
+    return min(1.0, max(0.0, root.margin_height() / page.height))
+
+
+def render_pdf_pages(html: str, *, base: Path, root: Path, stylesheets: Sequence[Path] = (), title: str = "",
+                     lang: str = "en", source_date: str | None = None, pdf_ua: bool = True,
+                     sources: Sequence[Path] = (), max_pages: int | None = None) -> Rendered:
+    """Like render_pdf, with the page count; with ``max_pages``, a longer layout is not written (data None).
+
+    Why: a product with a page budget (a one-sheet handout) can try a tighter layout without paying
+    for writing a PDF it will throw away.
     """
     import weasyprint
+
+    faces = declared_fonts(stylesheets)
+    if faces:
+        check_glyphs(html, faces, title, root, sources)
 
     log = logging.getLogger("weasyprint")
     cap = _Capture()
@@ -98,15 +141,17 @@ def render_pdf(html: str, *, base: Path, root: Path, stylesheets: list[Path] = (
     if source_date:
         import datetime as dt
 
-        d = dt.datetime.fromisoformat(str(source_date)).replace(tzinfo=dt.timezone.utc)
+        d = dt.datetime.fromisoformat(str(source_date)).replace(tzinfo=dt.UTC)
         os.environ["SOURCE_DATE_EPOCH"] = str(int(d.timestamp()))
     _dump_for_bench(html, base, stylesheets, title)
     try:
-        doc = weasyprint.HTML(string=html, base_url=base.resolve().as_uri() + "/", url_fetcher=project_fetcher(root))
+        page = weasyprint.HTML(string=html, base_url=base.resolve().as_uri() + "/", url_fetcher=project_fetcher(root))
         css = [stylesheet(p, root) for p in stylesheets]
         options = {"pdf_variant": "pdf/ua-1"} if pdf_ua else {}
-        data = doc.write_pdf(stylesheets=css, font_config=font_config(), uncompressed_pdf=False,
-                             custom_metadata=False, **options)
+        options |= {"uncompressed_pdf": False, "custom_metadata": False}
+        doc = page.render(stylesheets=css, font_config=font_config(), **options)
+        pages, fill = len(doc.pages), _last_page_fill(doc)
+        data = None if max_pages is not None and pages > max_pages else doc.write_pdf(**options)
     finally:
         log.removeHandler(cap)
         if source_date:
@@ -115,5 +160,11 @@ def render_pdf(html: str, *, base: Path, root: Path, stylesheets: list[Path] = (
             else:
                 os.environ["SOURCE_DATE_EPOCH"] = old
     if cap.records:
-        raise UserError(f"PDF '{title}' was not written: " + "; ".join(dict.fromkeys(cap.records)))
-    return data
+        messages = [notdef_problem(r, html, root, sources, title) or r for r in dict.fromkeys(cap.records)]
+        raise UserError(f"PDF '{title}' was not written: " + "; ".join(messages))
+    if faces:
+        used: dict[str, set[str]] = {}
+        for f in doc.fonts.values():
+            used.setdefault(f.family, set()).update("".join(f.to_unicode.values()))
+        check_bundled_fonts_used(used, faces, title)
+    return Rendered(data, pages, fill)

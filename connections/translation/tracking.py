@@ -2,7 +2,9 @@
 
 A translation's front matter ends with ``translated_from: {section-id: hash}``, written by
 ``build.py mark-current``. The hash is of the source section as it was when the translator
-reviewed it; when the source changes, the hashes differ and the section needs review.
+reviewed it; when the source changes, the hashes differ and the section needs review. The text
+behind each hash is kept in content/.sources/ (store.py), so `status --diff` can show the change.
+A section never marked current counts as needing review.
 """
 
 from __future__ import annotations
@@ -87,3 +89,60 @@ def module_status(bundle: Bundle, variant_id: str, slug: str) -> list[SectionSta
 def needs_review(bundle: Bundle, variant_id: str, slug: str) -> set[str]:
     """Section ids of a translated module whose source changed since it was last marked current."""
     return {s.section for s in module_status(bundle, variant_id, slug) if s.state == REVIEW}
+
+
+def normalized(text: str) -> str:
+    """The text exactly as it is hashed: trailing spaces and outer blank lines dropped, one final newline."""
+    return "\n".join(line.rstrip() for line in text.strip().splitlines()) + "\n"
+
+
+def module_pairs(bundle: Bundle, variant_id: str) -> list[tuple[Module, Module | None]]:
+    """(source module, translated module or None) for every module of the source, in program order."""
+    src_content = bundle.source_of(variant_id)
+    if src_content is None:
+        return []
+    content = bundle.contents[variant_id]
+    by_slug = {m.slug: m for m in content.modules()}
+    return [(src, by_slug.get(src.slug)) for src in src_content.modules()]
+
+
+@dataclass
+class ModuleReport:
+    """One translated file's status, ready to print or to dump as JSON."""
+
+    slug: str
+    source: Module
+    module: Module | None
+    sections: list[SectionStatus]
+
+    def count(self, state: str) -> int:
+        return sum(1 for s in self.sections if s.state == state)
+
+
+@dataclass
+class VariantReport:
+    """A translated variant's status: every file, and the counts a CI gate reads."""
+
+    variant_id: str
+    source_id: str
+    modules: list[ModuleReport]
+
+    def count(self, state: str) -> int:
+        return sum(m.count(state) for m in self.modules)
+
+    @property
+    def tracked(self) -> int:
+        """Sections of the source that the variant should hold (extra sections are not counted)."""
+        return sum(1 for m in self.modules for s in m.sections if s.state != EXTRA)
+
+    @property
+    def percent(self) -> float:
+        return 100.0 if not self.tracked else round(100.0 * self.count(CURRENT) / self.tracked, 1)
+
+
+def variant_report(bundle: Bundle, variant_id: str) -> VariantReport:
+    """Status of every file of a translated or adapted variant against its source."""
+    source_id = bundle.variant(variant_id).source or ""
+    modules = [ModuleReport(src.slug, src, mod, module_status(bundle, variant_id, src.slug))
+               for src, mod in module_pairs(bundle, variant_id)]
+    return VariantReport(variant_id, source_id, modules)

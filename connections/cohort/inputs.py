@@ -1,0 +1,67 @@
+"""Everything one cohort document is made from, loaded and checked together.
+
+Why together: the collector checks it all before anything is written (one message listing every
+problem, with file and row), and each worker loads the same thing again for the document it renders.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from ..errors import Problems, UserError
+from ..loader import load_agency
+from ..project import Project
+from .config import SESSIONS, Cohort, load_cohort
+from .record import Record, load_record
+from .roster import Participant, blank_participants, load_roster
+
+
+@dataclass
+class CohortInputs:
+    project: Project
+    cohort: Cohort
+    agency_name: str
+    participants: list[Participant]  # the roster, in order; empty for a cohort printed with blank rows
+    record: Record | None
+    threshold: int
+
+    @property
+    def codes(self) -> list[str]:
+        """Codes on the sign-in sheets: roster codes, or 01 … N for blank rows."""
+        people = self.participants or blank_participants(self.cohort.blank_rows)
+        return [p.code for p in people]
+
+
+def check_threshold(threshold: int | None) -> None:
+    if threshold is not None and not 1 <= threshold <= SESSIONS:
+        raise UserError(f"--threshold should be a number of sessions from 1 to {SESSIONS}, not {threshold}")
+
+
+def load_inputs(project: Project, cohort_path: Path, attendance: Path | None = None,
+                threshold: int | None = None, need_record: bool | None = False) -> CohortInputs:
+    """Load the cohort file, agency, roster and the attendance record; raise UserError listing the problems.
+
+    ``need_record``: True requires the record, None reads it only when the cohort file names one.
+    """
+    cohort = load_cohort(cohort_path, project)
+    check_threshold(threshold)
+    problems = Problems(project.root)
+    agency = load_agency(project.agency_yml, problems, cohort.lang)
+    problems.raise_if_errors("The agency configuration has problems")
+    roster = load_roster(cohort.roster, cohort.privacy, problems) if cohort.roster else []
+    problems.raise_if_errors("The roster has problems")
+    record = None
+    if need_record is None:
+        need_record = attendance is not None or cohort.attendance is not None
+    if need_record:
+        path = attendance.expanduser().resolve() if attendance else cohort.attendance
+        if path is None:
+            raise UserError(f"{problems.rel(cohort.path)}: certificates need the attendance record; pass "
+                            "--attendance FILE or add 'attendance: attendance.csv' to the cohort file")
+        if not path.is_file():
+            raise UserError(f"{problems.rel(path)}: no such attendance record; check the path")
+        record = load_record(path, roster, problems)
+        problems.raise_if_errors("The attendance record has problems")
+    name = cohort.agency or (agency.name if agency else "")
+    return CohortInputs(project, cohort, name.strip(), roster, record, threshold or cohort.threshold)

@@ -1,0 +1,220 @@
+"""Render a cohort's PDFs in a worker: attendance sheets, sign-in sheets, certificates and the summary.
+
+Names are printed only through Jinja2 autoescaping (a name like '<b>Ann</b>' prints literally) and only
+into files under dist/cohorts/.
+"""
+
+from __future__ import annotations
+
+import base64
+import contextlib
+import os
+import re
+import unicodedata
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import jinja2
+from babel.dates import format_date, format_time
+from babel.numbers import format_percent
+from markupsafe import Markup
+
+from ..errors import Problems
+from ..i18n import make_env
+from ..pdf.engine import render_pdf
+from ..pdf.glyphs import coverage, declared_fonts
+from ..pipeline import Target, write_atomic
+from ..project import Project
+from .config import Cohort
+from .inputs import CohortInputs, load_inputs
+from .summary import chart_svg, summarize
+
+ROWS_PER_TABLE = 40  # long tables are slow in WeasyPrint and repeat headers unreliably past this
+PAGE_SIZES = {"letter": "letter", "a4": "A4"}
+
+
+@dataclass
+class SessionView:
+    number: int
+    date_text: str  # 'mardi 2 mars 2027'
+
+
+@dataclass
+class RowView:
+    number: str
+    name: str
+    spare: bool = False
+
+
+def css_string(text: str) -> Markup:
+    """A CSS string literal from a translated text, safe inside <style>."""
+    s = str(text).replace("\\", "\\\\").replace('"', '\\"').replace("\n", " ").replace("<", "\\3c ")
+    return Markup(f'"{s}"')
+
+
+def page_counter(pattern: str) -> Markup:
+    """'Page {page} of {pages}' -> CSS content: "Page " counter(page) " of " counter(pages)."""
+    parts = re.split(r"(\{pages?\})", str(pattern))
+    out = [f"counter({p[1:-1]})" if p in ("{page}", "{pages}") else str(css_string(p)) for p in parts if p]
+    return Markup(" ".join(out))
+
+
+def environment(project: Project, cohort: Cohort) -> jinja2.Environment:
+    env = make_env(project.templates, project.locales, cohort.locale)
+    env.globals.update(css_string=css_string, page_counter=page_counter)
+    return env
+
+
+def time_range(cohort: Cohort) -> str:
+    s, loc = cohort.sessions[0], cohort.locale
+    return f"{format_time(s.start, 'short', locale=loc)} – {format_time(s.end, 'short', locale=loc)}"
+
+
+def texts(inp: CohortInputs):
+    """Strings used outside the HTML templates (program name, calendar titles, CSV headings), translated."""
+    return environment(inp.project, inp.cohort).get_template("cohort/texts.txt").module
+
+
+def base_context(inp: CohortInputs, target: Target, paper: str, landscape: bool) -> dict:
+    c = inp.cohort
+    return {
+        "program": texts(inp).program,
+        "cohort": c,
+        "agency": inp.agency_name,
+        "lang": c.lang,
+        "page_size": PAGE_SIZES[paper] + (" landscape" if landscape else ""),
+        "sessions": [SessionView(s.number, format_date(s.date, "full", locale=c.locale)) for s in c.sessions],
+        "time_range": time_range(c),
+    }
+
+
+def stylesheets(project: Project) -> list[Path]:
+    """The shared @font-face rules when the project has them, then the cohort styles."""
+    fonts = project.templates / "pdf" / "fonts.css"
+    return [p for p in (fonts, project.templates / "cohort" / "cohort.css") if p.is_file()]
+
+
+@contextlib.contextmanager
+def _private() -> Iterator[None]:
+    """Keep roster names out of the benchmark dump folder: only dist/cohorts/ may hold them."""
+    saved = os.environ.pop("CONNECTIONS_BENCH_DUMP", None)
+    try:
+        yield
+    finally:
+        if saved is not None:
+            os.environ["CONNECTIONS_BENCH_DUMP"] = saved
+
+
+def _load(target: Target, root: Path) -> CohortInputs:
+    attendance = target.param("attendance")
+    return load_inputs(Project.at(root), Path(target.param("cohort")), Path(attendance) if attendance else None,
+                       target.param("threshold"), need_record=target.param("record", False))
+
+
+def check_name_glyphs(inp: CohortInputs, sheets: list[Path]) -> None:
+    """Names the bundled fonts cannot print are reported by file and row, before the PDF engine quotes them."""
+    faces = declared_fonts(sheets)
+    if not faces:
+        return
+    covered = coverage(faces)
+    problems = Problems(inp.project.root)
+    people = [(p, inp.cohort.roster) for p in inp.participants]
+    if inp.record is not None:
+        people += [(a.participant, inp.record.path) for a in inp.record.entries if a.participant.newcomer]
+    for p, path in people:
+        missing = sorted({f"U+{ord(ch):04X}" for ch in p.full + p.code
+                          if ord(ch) not in covered and unicodedata.category(ch)[0] not in "CZ"})
+        if missing and path is not None:
+            problems.add(path, p.row, f"row {p.row} has characters no bundled font can print ({', '.join(missing)}); "
+                         "write the name with other characters, or add a font that covers them to fonts/ and "
+                         "templates/pdf/fonts.css")
+    problems.raise_if_errors("Some names cannot be printed")
+
+
+def _write_pdf(inp: CohortInputs, target: Target, template: str, context: dict, title: str) -> None:
+    project = inp.project
+    sheets = stylesheets(project)
+    check_name_glyphs(inp, sheets)
+    html = environment(project, inp.cohort).get_template(template).render(**context)
+    with _private():
+        data = render_pdf(html, base=project.templates / "cohort", root=project.root, stylesheets=sheets,
+                          title=title, lang=inp.cohort.lang, source_date=inp.cohort.revised.isoformat(),
+                          sources=[inp.cohort.path, project.agency_yml])
+    write_atomic(target.output, data)
+
+
+def attendance_rows(inp: CohortInputs) -> list[RowView]:
+    c = inp.cohort
+    rows = [RowView(str(i), p.printed(c.privacy)) for i, p in enumerate(inp.participants, start=1)]
+    extra = c.blank_rows if not inp.participants else c.spare_rows
+    start = len(rows) + 1
+    # Without a roster the rows are numbered like the sign-in codes (01, 02 …) handed out at the first session.
+    fmt = "{:d}" if inp.participants else "{:02d}"
+    rows += [RowView(fmt.format(i), "", spare=True) for i in range(start, start + extra)]
+    return rows
+
+
+def chunks(rows: list, size: int = ROWS_PER_TABLE) -> list[dict]:
+    """Split rows into tables of at most ``size`` rows, as evenly as possible."""
+    if not rows:
+        return [{"rows": []}]
+    n = -(-len(rows) // size)
+    per = -(-len(rows) // n)
+    return [{"rows": rows[i:i + per]} for i in range(0, len(rows), per)]
+
+
+def attendance_pdf(target: Target, root: Path) -> None:
+    """attendance-<paper>.pdf: landscape, one column group per session, a row per participant."""
+    inp = _load(target, root)
+    paper = target.param("paper")
+    ctx = base_context(inp, target, paper, landscape=True)
+    ctx.update(chunks=chunks(attendance_rows(inp)), name_width="50mm" if paper == "letter" else "48mm")
+    _write_pdf(inp, target, "cohort/attendance.html", ctx, f"Attendance {inp.cohort.id}")
+
+
+def signin_grid(codes: list[str], spare: int) -> list[list[str]]:
+    """Codes laid out in rows of 4 (6 for large groups), then empty code lines for newcomers."""
+    cells = [*codes, *([""] * spare)]
+    cols = 4 if len(cells) <= 80 else 6
+    cells += [""] * (-len(cells) % cols)
+    return [cells[i:i + cols] for i in range(0, len(cells), cols)]
+
+
+def signin_pdf(target: Target, root: Path) -> None:
+    """signin-<paper>.pdf: one page per session listing codes and tick boxes, never a name."""
+    inp = _load(target, root)
+    ctx = base_context(inp, target, target.param("paper"), landscape=False)
+    spare = inp.cohort.spare_rows if inp.participants else 0
+    ctx.update(grid=signin_grid(inp.codes, max(spare, 4)))
+    _write_pdf(inp, target, "cohort/signin.html", ctx, f"Sign-in {inp.cohort.id}")
+
+
+def certificates_pdf(target: Target, root: Path) -> None:
+    """certificates.pdf: one page per participant who attended at least the threshold of sessions."""
+    inp = _load(target, root)
+    assert inp.record is not None
+    c = inp.cohort
+    ctx = base_context(inp, target, c.paper, landscape=True)
+    # The full name only when the cohort prints full names; otherwise a line to write it by hand, and the
+    # name as the privacy mode prints it, small in a corner, so the facilitator knows whose page it is.
+    certs = [{"name": a.participant.full if c.privacy == "full" else "",
+              "mark": "" if c.privacy == "full" else a.participant.printed(c.privacy), "attended": a.present}
+             for a in inp.record.completed(inp.threshold)]
+    ctx.update(certificates=certs, total=len(c.sessions), threshold=inp.threshold,
+               first_date=format_date(c.sessions[0].date, "long", locale=c.locale),
+               last_date=format_date(c.sessions[-1].date, "long", locale=c.locale))
+    _write_pdf(inp, target, "cohort/certificates.html", ctx, f"Certificates {c.id}")
+
+
+def summary_pdf(target: Target, root: Path) -> None:
+    """summary.pdf: attendance per session, completion, childcare and transportation, and a bar chart."""
+    inp = _load(target, root)
+    c = inp.cohort
+    env = environment(inp.project, c)
+    summary = summarize(inp)
+    svg, alt = chart_svg(env, texts(inp), summary, c)
+    ctx = base_context(inp, target, c.paper, landscape=False)
+    ctx.update(summary=summary, rate=format_percent(summary.rate, locale=c.locale),
+               chart_uri="data:image/svg+xml;base64," + base64.b64encode(svg.encode()).decode(), chart_alt=alt)
+    _write_pdf(inp, target, "cohort/summary.html", ctx, f"Summary {c.id}")

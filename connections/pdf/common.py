@@ -1,0 +1,136 @@
+"""What handouts and the manual share: their inputs, Jinja2 environment, help lines and print helpers.
+
+Why one module: both products must list the same shared inputs (templates, fonts, catalogs, agency)
+so incremental builds are right, and must print help lines and page labels the same way.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+import jinja2
+from markupsafe import Markup
+
+from ..i18n import make_env
+from ..loader import load_national_lines
+from ..model import Agency, HelpLine, Variant
+from ..project import Project
+from ..safety import LINK_RE
+
+PDF_TEMPLATES = "pdf"  # templates/pdf/ under the project
+FONTS_CSS = "fonts.css"
+BASE_CSS = "base.css"
+LARGE_CSS = "large-print.css"
+
+# Words a discreet handout must not print in the toolkit's own text, nor in the agency's name.
+# Lowercase stems matched at the start of a word, for every language the toolkit ships.
+SENSITIVE_STEMS = ("violen", "abus", "assault", "agress", "police", "shelter", "refuge", "batter", "conjugal",
+                   "domestic", "hébergement", "crisis", "crise")
+_SENSITIVE_RE = re.compile(r"\b(" + "|".join(SENSITIVE_STEMS) + r")", re.I)
+
+
+def sensitive(text: str) -> bool:
+    """True when ``text`` names violence, abuse or a service a partner could recognise."""
+    return bool(_SENSITIVE_RE.search(text or ""))
+
+
+FONT_SUFFIXES = (".ttf", ".otf", ".ttc", ".woff", ".woff2")
+
+
+def files_under(folder: Path, skip_suffixes: tuple[str, ...] = (), only: tuple[str, ...] = ()) -> list[Path]:
+    if not folder.is_dir():
+        return []
+    return sorted(p for p in folder.rglob("*") if p.is_file() and p.suffix not in skip_suffixes
+                  and (not only or p.suffix.lower() in only) and "__pycache__" not in p.parts)
+
+
+def shared_inputs(project: Project, agency: Agency | None) -> list[Path]:
+    """Files every print output depends on: print templates and CSS, fonts, catalogs, agency and logo."""
+    out = files_under(project.templates / PDF_TEMPLATES)
+    out += files_under(project.fonts, only=FONT_SUFFIXES)  # not the licence or README
+    out += files_under(project.locales, skip_suffixes=(".pot",))
+    out.append(project.agency_yml)
+    if agency is not None and agency.logo is not None:
+        out.append(agency.logo)
+    return out
+
+
+def local_files(markdown_path: Path, root: Path) -> list[Path]:
+    """Images and files a content file links to inside the project: their bytes change the PDF too."""
+    try:
+        text = markdown_path.read_text(encoding="utf-8")
+    except OSError:
+        return []
+    out = []
+    for m in LINK_RE.finditer(text):
+        parts = urlsplit(m[1])
+        if parts.scheme or not parts.path or m[1].startswith("#"):
+            continue
+        rel = unquote(parts.path)
+        p = (root / rel.lstrip("/")) if rel.startswith("/") else (markdown_path.parent / rel)
+        p = p.resolve()
+        if p.is_file() and p.is_relative_to(root.resolve()) and p.suffix != ".md":
+            out.append(p)
+    return out
+
+
+def stylesheets(project: Project, *names: str, large_print: bool = False) -> list[Path]:
+    """fonts.css and the shared base first, then the product's own, then large print on top."""
+    folder = project.templates / PDF_TEMPLATES
+    out = [folder / FONTS_CSS, folder / BASE_CSS, *(folder / n for n in names)]
+    if large_print:
+        out.append(folder / LARGE_CSS)
+    return out
+
+
+def css_string(text: str) -> Markup:
+    """A CSS string literal, safe inside a <style> element (no quote, backslash or '</' can escape it)."""
+    s = text.unescape() if isinstance(text, Markup) else str(text)
+    s = s.replace("\\", "\\\\").replace('"', '\\"').replace("\n", " ").replace("<", "\\3C ")
+    return Markup(f'"{s}"')
+
+
+def css_counters(text: str) -> Markup:
+    """'Page {page} of {pages}' → "Page " counter(page) " of " counter(pages), for @page margin boxes."""
+    plain = text.unescape() if isinstance(text, Markup) else str(text)
+    parts = re.split(r"\{(page|pages)\}", plain)
+    tokens = [f"counter({p})" if i % 2 else str(css_string(p)) for i, p in enumerate(parts) if p]
+    return Markup(" ".join(tokens))
+
+
+@lru_cache(maxsize=16)
+def _env(templates: Path, locales: Path, locale: str, stamp: tuple) -> jinja2.Environment:
+    env = make_env(templates, locales, locale)
+    env.filters["css_string"] = css_string
+    env.filters["css_counters"] = css_counters
+    return env
+
+
+def environment(project: Project, variant: Variant) -> jinja2.Environment:
+    """The Jinja2 environment for a variant's locale, kept per worker while its catalogs are unchanged."""
+    stamp = tuple((str(p), p.stat().st_mtime_ns) for p in files_under(project.locales))
+    return _env(project.templates, project.locales, variant.locale, stamp)
+
+
+def ui_lang(project: Project, variant: Variant) -> str:
+    """The language of the toolkit's own words on the page: the variant's, or English without a catalog."""
+    from ..i18n import catalog_path
+
+    if variant.locale.split("_")[0] == "en" or catalog_path(project.locales, variant.locale):
+        return variant.lang
+    return "en"
+
+
+def help_lines(agency: Agency | None, variant: Variant, discreet: bool) -> tuple[list[HelpLine], list[HelpLine]]:
+    """Local lines from agency.yml, then the national lines in the variant's language.
+
+    A discreet handout keeps only local lines marked ``discreet_ok`` (national lines have neutral names).
+    """
+    if agency is None:
+        return [], []
+    local = [hl for hl in agency.help_lines if hl.discreet_ok or not discreet]
+    national = load_national_lines(variant.lang) if agency.national_lines else []
+    return local, national

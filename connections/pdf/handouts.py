@@ -1,0 +1,135 @@
+"""Participant handouts: one PDF per variant, week and paper, with the agency's name and help lines.
+
+Output paths (``out`` is the dist folder):
+
+- ``handouts/<variant>/week-<N>-<paper>.pdf``                    the handout
+- ``handouts/<variant>/large-print/week-<N>-<paper>.pdf``        with --large-print (body 18 pt)
+- ``handouts/<variant>/notes/notes-<N>-<paper>.pdf``             with --discreet: neutral file name and words
+- ``handouts/<variant>/notes/large-print/notes-<N>-<paper>.pdf`` with both
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from ..context import Options, bundle_for, selected_variants
+from ..markdown_render import render_inline, render_markdown
+from ..model import WEEKS
+from ..pipeline import Target, write_atomic
+from ..validate import Bundle
+from . import common
+from .engine import Rendered, render_pdf_pages
+
+RENDERER = "connections.pdf.handouts:render_handout"
+MAX_PAGES = 2  # a handout is one sheet, printed on both sides
+ONE_PAGE_IF_UNDER = 0.35  # a second page this empty is worth a tighter layout that fits on one
+# Tried in order until the handout fits: fewer lines to write on, then slightly tighter type.
+LAYOUTS = ({"reflection_lines": 5, "compact": False}, {"reflection_lines": 3, "compact": False},
+           {"reflection_lines": 3, "compact": True})
+
+
+def handout_path(out: Path, variant: str, week: int, paper: str, large_print: bool = False,
+                 discreet: bool = False) -> Path:
+    """Where a handout goes; the discreet one has a neutral folder and file name."""
+    folder = out / "handouts" / variant
+    if discreet:
+        folder = folder / "notes"
+    if large_print:
+        folder = folder / "large-print"
+    name = f"notes-{week}-{paper}.pdf" if discreet else f"week-{week}-{paper}.pdf"
+    return folder / name
+
+
+def handout_targets(bundle: Bundle, opts: Options) -> list[Target]:
+    """One target per selected variant, week and paper; inputs are exactly what the handout is made from."""
+    project = bundle.project
+    shared = common.shared_inputs(project, bundle.agency)
+    targets = []
+    for vid in selected_variants(bundle, opts):
+        content = bundle.contents[vid]
+        for n in WEEKS:
+            week = content.weeks.get(n)
+            if week is None:
+                continue
+            inputs = (week.path, content.variant.directory / "variant.yml",
+                      *common.local_files(week.path, project.root), *shared)
+            for paper in opts.papers:
+                suffix = (":large" if opts.large_print else "") + (":discreet" if opts.discreet else "")
+                targets.append(Target(
+                    key=f"handout:{vid}:{n}:{paper}{suffix}",
+                    output=handout_path(opts.out, vid, n, paper, opts.large_print, opts.discreet),
+                    renderer=RENDERER,
+                    inputs=tuple(inputs),
+                    params=(("variant", vid), ("week", n), ("paper", paper), ("large_print", opts.large_print),
+                            ("discreet", opts.discreet), ("weight", 1)),
+                ))
+    return targets
+
+
+def handout_html(bundle: Bundle, vid: str, n: int, paper: str, large_print: bool, discreet: bool,
+                 reflection_lines: int = 5, compact: bool = False) -> str:
+    """The handout as HTML: the week's words, the agency and the help lines through templates/pdf/handout.html."""
+    project = bundle.project
+    content = bundle.contents[vid]
+    variant = content.variant
+    week = content.weeks[n]
+    agency = bundle.agency
+    values = agency.placeholders() if agency else {}
+    lang = variant.lang
+    section = week.sections["handout-discreet" if discreet else "handout"]
+    local, national = common.help_lines(agency, variant, discreet)
+    env = common.environment(project, variant)
+    show_agency = agency is not None and not (discreet and common.sensitive(agency.name))
+    return env.get_template("pdf/handout.html").render(
+        variant=variant,
+        week=week,
+        agency=agency,
+        show_agency=show_agency,
+        logo_uri=agency.logo.as_uri() if show_agency and agency and agency.logo else "",
+        paper=paper,
+        discreet=discreet,
+        large_print=large_print,
+        ui_lang=common.ui_lang(project, variant),
+        key_messages=[render_inline(m, placeholders=values, lang=lang) for m in week.key_messages],
+        body=render_markdown(section.body, placeholders=values, lang=lang, heading_shift=-1,
+                             id_prefix="handout-"),
+        reflection_lines=reflection_lines,
+        compact=compact,
+        local_lines=local,
+        national_lines=national,
+    )
+
+
+def render_handout(target: Target, root: Path) -> None:
+    """Renderer (runs in a worker): one handout PDF, written atomically."""
+    bundle, _ = bundle_for(root)
+    vid, n, paper = target.param("variant"), target.param("week"), target.param("paper")
+    large_print, discreet = target.param("large_print", False), target.param("discreet", False)
+    project = bundle.project
+    variant = bundle.variant(vid)
+    week = bundle.contents[vid].weeks[n]
+    title = week.discreet_title if discreet else week.title
+    sources = [week.path, variant.directory / "variant.yml", project.agency_yml]
+    style = common.stylesheets(project, "handout.css", large_print=large_print)
+
+    def attempt(layout: dict, max_pages: int | None) -> Rendered:
+        html = handout_html(bundle, vid, n, paper, large_print, discreet, **layout)
+        return render_pdf_pages(html, base=variant.directory, root=project.root, stylesheets=style, title=title,
+                                lang=variant.lang, source_date=variant.content_date.isoformat(), sources=sources,
+                                max_pages=max_pages)
+
+    best = attempt(LAYOUTS[0], None if large_print else MAX_PAGES)  # large print takes the pages it needs
+    if not large_print:
+        if best.data is None:  # too long: fewer writing lines, then tighter type
+            for layout in LAYOUTS[1:]:
+                best = attempt(layout, None if layout is LAYOUTS[-1] else MAX_PAGES)
+                if best.data is not None:
+                    break
+        elif best.pages > 1 and best.last_page_fill < ONE_PAGE_IF_UNDER:  # a few lines over one page: one sheet
+            for layout in LAYOUTS[1:]:
+                tighter = attempt(layout, 1)
+                if tighter.data is not None:
+                    best = tighter
+                    break
+    assert best.data is not None
+    write_atomic(target.output, best.data)

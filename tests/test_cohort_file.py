@@ -1,0 +1,132 @@
+"""The cohort file: sessions worked out from the first date and the holidays, mistakes named by line."""
+
+from __future__ import annotations
+
+import datetime as dt
+import shutil
+from pathlib import Path
+
+import pytest
+from conftest import MINIMAL, copy_project
+
+from connections.cohort.config import load_cohort, session_dates
+from connections.errors import Problems, UserError
+from connections.project import Project
+
+GOOD = """\
+id: test-group
+variant: fr
+facilitators: [Facilitator One]
+location: Test Centre
+first_session: 2027-03-02
+start_time: 18:30
+skip:
+  - 2027-03-16
+blank_rows: 10
+"""
+
+
+@pytest.fixture
+def proj(tmp_path: Path) -> Path:
+    return copy_project(tmp_path / "p", MINIMAL)
+
+
+def _write(proj: Path, text: str) -> Path:
+    f = proj / "cohorts" / "c" / "cohort.yml"
+    f.parent.mkdir(parents=True, exist_ok=True)
+    f.write_text(text, encoding="utf-8")
+    return f
+
+
+def _error(proj: Path, text: str) -> str:
+    with pytest.raises(UserError) as exc:
+        load_cohort(_write(proj, text), Project.at(proj))
+    return str(exc.value)
+
+
+def test_sessions_skip_holidays_and_keep_local_time(proj: Path) -> None:
+    c = load_cohort(_write(proj, GOOD), Project.at(proj))
+    days = [s.date for s in c.sessions]
+    assert len(days) == 6 and dt.date(2027, 3, 16) not in days
+    assert days[:3] == [dt.date(2027, 3, 2), dt.date(2027, 3, 9), dt.date(2027, 3, 23)]
+    assert days[-1] == dt.date(2027, 4, 13)
+    # 18:30 written without quotes (YAML reads it as 1110 minutes) is still 18:30, local time on both sides of DST
+    assert {s.start.strftime("%H:%M") for s in c.sessions} == {"18:30"}
+    assert c.sessions[0].start.utcoffset() == dt.timedelta(hours=-5)
+    assert c.sessions[2].start.utcoffset() == dt.timedelta(hours=-4)
+    assert c.sessions[0].end - c.sessions[0].start == dt.timedelta(minutes=120)
+    assert (c.locale, c.privacy, c.threshold, c.paper) == ("fr_CA", "initials", 5, "letter")
+
+
+def test_every_two_weeks() -> None:
+    assert session_dates(dt.date(2027, 1, 5), 14, {dt.date(2027, 1, 19)}, 3) == [
+        dt.date(2027, 1, 5), dt.date(2027, 2, 2), dt.date(2027, 2, 16)]
+
+
+def test_mistakes_are_all_reported_with_their_lines(proj: Path) -> None:
+    text = _error(proj, GOOD.replace("test-group", "Test Group").replace("variant: fr", "variant: de")
+                  .replace("2027-03-16", "2027-03-17").replace("blank_rows: 10", "blank_rows: 10\n"
+                  "timezone: Canada/Atlantis\nprivacy: secret\nthreshold: 9\nroster: nobody.csv"))
+    assert "cohorts/c/cohort.yml:1: the id 'Test Group'" in text
+    assert "cohort.yml:2: no variant 'de'; expected one of: en, fr" in text
+    assert "cohort.yml:8: skipped date 2027-03-17 is not a session day" in text
+    assert "cohort.yml:10: unknown time zone 'Canada/Atlantis'" in text
+    assert "cohort.yml:11: privacy should be one of full, initials, codes" in text
+    assert "cohort.yml:12: threshold should be a number of sessions from 1 to 6" in text
+    assert "cohort.yml:13: roster file 'nobody.csv' not found" in text
+    assert "Nothing was written" in text
+
+
+def test_wrong_types_and_unknown_fields(proj: Path) -> None:
+    text = _error(proj, GOOD.replace("first_session: 2027-03-02", "first_session: March 2")
+                  .replace("start_time: 18:30", "start_time: soon\ncolour: blue"))
+    assert "cohort.yml:5: field 'first_session' should be a date written YYYY-MM-DD" in text
+    assert "cohort.yml:6: field 'start_time' should be a time written \"HH:MM\"" in text
+    assert "cohort.yml:7: unknown field 'colour'" in text
+
+
+def test_roster_or_blank_rows_is_required(proj: Path) -> None:
+    text = _error(proj, GOOD.replace("blank_rows: 10\n", ""))
+    assert "missing 'roster: roster.csv'" in text and "'blank_rows: N'" in text
+
+
+def test_yaml_syntax_error_has_a_line(proj: Path) -> None:
+    assert "cohort.yml:3: YAML syntax error" in _error(proj, "id: x\nvariant: fr\nlocation: a: b\n")
+
+
+def test_the_sample_cohort_is_valid(proj: Path) -> None:
+    sample = Path(__file__).resolve().parents[1] / "cohorts" / "sample"
+    shutil.copytree(sample, proj / "cohorts" / "sample")
+    c = load_cohort(proj / "cohorts" / "sample" / "cohort.yml", Project.at(proj))
+    assert c.roster is not None and c.attendance is not None and len(c.sessions) == 6
+    assert not set(c.skip) & {s.date for s in c.sessions}
+
+
+def test_every_cohort_string_has_a_french_translation() -> None:
+    """The cohort templates' strings are all in the French catalog, translated and not fuzzy."""
+    from babel.messages.extract import extract_from_dir
+    from babel.messages.pofile import read_po
+
+    repo = Path(__file__).resolve().parents[1]
+    method_map = [("**.html", "jinja2"), ("**.txt", "jinja2"), ("**.j2", "jinja2")]
+    options = {"**": {"extensions": "jinja2.ext.i18n", "trimmed": "true"}}
+    ids = {m[2] for m in extract_from_dir(str(repo / "templates" / "cohort"), method_map, options)}
+    assert len(ids) > 40
+    with (repo / "locales" / "fr" / "LC_MESSAGES" / "messages.po").open("rb") as f:
+        catalog = read_po(f)
+    missing = sorted(i for i in ids if not (catalog.get(i) and catalog.get(i).string and not catalog.get(i).fuzzy))
+    assert not missing
+
+
+def test_check_reports_broken_cohort_files(proj: Path) -> None:
+    from connections.checks import collect
+    from connections.cohort.checks import check_cohorts
+
+    _write(proj, GOOD.replace("blank_rows: 10", "roster: r.csv"))
+    (proj / "cohorts" / "c" / "r.csv").write_text("name\nAda Example\nAda Example\n", encoding="utf-8")
+    bundle, _ = collect(proj)
+    problems = Problems(proj)
+    check_cohorts(bundle, problems)
+    assert [str(p) for p in problems.errors] == [
+        "cohorts/c/r.csv:3: row 3 repeats the name of row 2; delete the duplicate, or give two different people "
+        "different codes in a 'code' column"]

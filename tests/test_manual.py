@@ -1,0 +1,234 @@
+"""The facilitator manual, read back as a facilitator would: contents with right page numbers, running
+headers, bookmarks, every week in full with its agenda, the appendices, in English, French and syllabics."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+from conftest import REPO, copy_project, run_build
+from pypdf import PdfReader
+
+from connections.context import Options, bundle_for
+from connections.pdf.manual import link_map, manual_targets
+from tests.fixtures.pdf.pdf_project import (
+    A4,
+    LETTER,
+    build,
+    fonts,
+    make_project,
+    norm,
+    page_size,
+    page_texts,
+    pdf_ua_identifier,
+)
+from tests.test_handouts import REAL_OK
+
+
+@pytest.fixture(scope="module")
+def project(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return make_project(tmp_path_factory.mktemp("manual") / "project")
+
+
+@pytest.fixture(scope="module")
+def bundle(project: Path):
+    return bundle_for(project)[0]
+
+
+@pytest.fixture(scope="module")
+def dist(project: Path) -> Path:
+    """English and syllabics manuals on Letter, French on A4 (in this process, through the pipeline)."""
+    build(project, manual_targets, variants=["en", "iu"], papers=["letter"])
+    build(project, manual_targets, variants=["fr"], papers=["a4"])
+    return project / "dist"
+
+
+def manual(dist: Path, vid: str, paper: str) -> Path:
+    return dist / "manual" / vid / f"facilitator-manual-{paper}.pdf"
+
+
+def chapter_starts(texts: list[str], headings: list[str]) -> dict[str, int]:
+    """1-based page where each chapter heading first appears after the contents page."""
+    flat = [norm(t) for t in texts]
+    return {h: next(i + 1 for i in range(2, len(flat)) if norm(h) in flat[i]) for h in headings}
+
+
+def toc_numbers(toc: str, headings: list[str]) -> dict[str, int]:
+    flat = norm(toc)
+    out = {}
+    for h in headings:
+        m = re.search(re.escape(norm(h)) + r"[ .]*?(\d+)", flat)
+        assert m, (h, flat)
+        out[h] = int(m[1])
+    return out
+
+
+def test_paper_sizes_and_page_counts(dist: Path) -> None:
+    for vid, paper, size in (("en", "letter", LETTER), ("iu", "letter", LETTER), ("fr", "a4", A4)):
+        reader = PdfReader(manual(dist, vid, paper))
+        assert all(page_size(reader, i) == size for i in range(len(reader.pages)))
+        assert 12 <= len(reader.pages) <= 40
+
+
+def test_cover_and_contents_with_right_page_numbers(dist: Path, bundle) -> None:
+    texts = page_texts(manual(dist, "en", "letter"))
+    cover = norm(texts[0])
+    for text in ("FACILITATOR MANUAL", "Connections", "A six-week group for mothers and their children",
+                 "Maple Family Centre", "English", "November 23, 2026"):
+        assert text in cover
+    assert "Page 1" not in cover  # no running header or footer on the cover
+    assert norm(texts[1]).startswith("Contents")
+    weeks = bundle.contents["en"].weeks
+    headings = [f"Week {n} · {weeks[n].title}" for n in sorted(weeks)]
+    assert toc_numbers(texts[1], headings) == chapter_starts(texts, headings)
+    appendices = {"A · Group agreement": "Appendix A · Group agreement",
+                  "D · Resources and help lines": "Appendix D · Resources and help lines"}
+    starts = chapter_starts(texts, list(appendices.values()))
+    assert toc_numbers(texts[1], list(appendices)) == {k: starts[v] for k, v in appendices.items()}
+
+
+def test_running_header_with_the_current_week_and_page_x_of_y(dist: Path, bundle) -> None:
+    texts = [norm(t) for t in page_texts(manual(dist, "en", "letter"))]
+    total = len(texts)
+    for i, text in enumerate(texts[1:], start=2):
+        assert f"Page {i} of {total}" in text
+        assert "Maple Family Centre" in text
+    weeks = bundle.contents["en"].weeks
+    starts = chapter_starts(texts, [f"Week {n} · {weeks[n].title}" for n in (3, 4)])
+    first, after = starts[f"Week 3 · {weeks[3].title}"], starts[f"Week 4 · {weeks[4].title}"]
+    assert after > first + 1, "week 3 takes more than one page in the fixture"
+    for page in range(first, after):
+        assert f"Week 3 · {weeks[3].title}" in texts[page - 1]
+
+
+def test_bookmarks_for_chapters_and_sections(dist: Path, bundle) -> None:
+    reader = PdfReader(manual(dist, "en", "letter"))
+    top = [o for o in reader.outline if not isinstance(o, list)]
+    titles = [o.title for o in top]
+    weeks = bundle.contents["en"].weeks
+    assert titles == ["Contents", "About the program", *[f"Week {n} · {weeks[n].title}" for n in sorted(weeks)],
+                      "Appendix A · Group agreement", "Appendix B · Responding to a disclosure: checklist",
+                      "Appendix C · Attendance sheet", "Appendix D · Resources and help lines"]
+    children = reader.outline[reader.outline.index(top[2]) + 1]
+    assert [c.title for c in children] == [s.heading for s in weeks[1].sections.values()]  # no minutes in them
+    texts = page_texts(manual(dist, "en", "letter"))
+    for item in top[2:]:
+        assert norm(item.title) in norm(texts[reader.get_destination_page_number(item)])
+
+
+def test_every_week_in_full_with_agenda_and_key_messages(dist: Path, bundle) -> None:
+    text = norm("\n".join(page_texts(manual(dist, "en", "letter"))))
+    rows = norm("\n".join(page_texts(manual(dist, "en", "letter"), layout=True)))
+    for week in bundle.contents["en"].weeks.values():
+        for message in [*week.key_messages, *week.objectives, *week.materials]:
+            assert norm(message) in text
+        for section in week.sections.values():
+            assert norm(section.heading) in text
+        assert norm(f"Total {week.duration}") in rows
+        start = 0
+        for item in week.agenda:  # each row: clock times, the section's heading, its minutes
+            end = start + item.minutes
+            heading = week.sections[item.section].heading
+            assert norm(f"{start // 60}:{start % 60:02d}–{end // 60}:{end % 60:02d} {heading} {item.minutes}") in rows
+            start = end
+    for phrase in ("Duration: 120 minutes",
+                   "Only facilitators read this note. Call Test Children's Aid, 555-0109 as your agency requires.",
+                   "In a healthy relationship you feel safe", "Everyone needs people who are kind to them."):
+        assert norm(phrase) in text
+
+
+def test_links_between_content_files_stay_inside_the_manual(dist: Path, bundle) -> None:
+    reader = PdfReader(manual(dist, "en", "letter"))
+    targets = set()
+    for page in reader.pages:
+        for annot in page.get("/Annots") or []:
+            annot = annot.get_object()
+            assert "/A" not in annot, annot  # no action: never a link to a file or a website
+            if annot.get("/Subtype") == "/Link":
+                targets.add(str(annot["/Dest"]))
+    assert {"program-disclosure", "week-1", "w1-activity-1"} <= targets
+    content = bundle.contents["en"]
+    resolve = link_map(content, content.weeks[2])
+    assert resolve("week-1.md#closing") == "#w1-closing"
+    assert resolve("#check-in") == "#w2-check-in"
+    assert resolve("program.md") == "#overview"
+    assert resolve("https://example.org") is None and resolve("images/x.png") is None
+
+
+def test_appendices(dist: Path) -> None:
+    texts = [norm(t) for t in page_texts(manual(dist, "en", "letter"))]
+    page = {h: next(t for t in texts[2:] if h in t) for h in (
+        "Appendix A · Group agreement", "Appendix B · Responding to a disclosure: checklist",
+        "Appendix C · Attendance sheet", "Appendix D · Resources and help lines")}
+    assert "We keep what is said in the group private." in page["Appendix A · Group agreement"]
+    checklist = page["Appendix B · Responding to a disclosure: checklist"]
+    for step in ("Listen calmly and believe her.", "Check her safety right now.",
+                 "Call Test Children's Aid, 555-0109 when a child may be at risk.", "Child-welfare agency:"):
+        assert step in checklist
+    sheet = page["Appendix C · Attendance sheet"]
+    assert "Participant (first name and initial, or a code)" in sheet
+    assert all(f"Week {n}" in sheet for n in range(1, 7)) and " 15 " in sheet
+    resources = page["Appendix D · Resources and help lines"]
+    for text in ("1 Test Road, Testville, ON", "Safe Haven Women's Shelter (not on discreet handouts) 555-0111 24/7",
+                 "Oct 1, 2026", "Hope for Wellness Help Line 1-855-242-3310", "9-8-8"):
+        assert text in resources
+
+
+def test_french_manual(dist: Path, bundle) -> None:
+    path = manual(dist, "fr", "a4")
+    reader = PdfReader(path)
+    texts = [norm(t) for t in page_texts(path)]
+    assert reader.trailer["/Root"]["/Lang"] == "fr"
+    assert texts[1].startswith("Table des matières")
+    assert "MANUEL D'ANIMATION" in texts[0] and "23 novembre 2026" in texts[0]
+    assert f"Page 3 de {len(texts)}" in texts[2]
+    full = " ".join(texts)
+    week = bundle.contents["fr"].weeks[1]
+    for phrase in (f"Semaine 1 · {week.title}", "Durée : 120 minutes", *map(norm, week.key_messages),
+                   "Annexe C · Feuille de présence", "Jeunesse, J'écoute", "Lignes d'aide nationales",
+                   "Seules les animatrices lisent cette note."):
+        assert phrase in full, phrase
+
+
+def test_fonts_embedded_tagged_and_syllabics(dist: Path, bundle) -> None:
+    for vid, paper in (("en", "letter"), ("fr", "a4"), ("iu", "letter")):
+        reader = PdfReader(manual(dist, vid, paper))
+        used = fonts(reader)
+        assert used and all(used.values()), used
+        assert all(name.startswith(("Connections-Sans", "Connections-Syllabics")) for name in used)
+        assert pdf_ua_identifier(reader) and reader.trailer["/Root"]["/MarkInfo"]["/Marked"]
+    iu = norm(" ".join(page_texts(manual(dist, "iu", "letter"))))
+    assert norm(bundle.contents["iu"].weeks[1].title) in iu and "ᢰ ᢱ ᢲ" in iu
+
+
+def test_targets_list_exactly_what_a_manual_is_made_from(project: Path, bundle) -> None:
+    targets = manual_targets(bundle, Options(out=project / "dist", variants=["fr"], papers=["letter", "a4"],
+                                             large_print=True))
+    assert [t.output for t in targets] == [project / f"dist/manual/fr/large-print/facilitator-manual-{p}.pdf"
+                                           for p in ("letter", "a4")]
+    inputs = set(targets[0].inputs)
+    expected = ["content/fr/program.md", *[f"content/fr/week-{n}.md" for n in range(1, 7)], "content/fr/variant.yml",
+                "agency.yml", "logo.png", "templates/pdf/manual.html", "templates/pdf/manual.css",
+                "fonts/NotoSansCanadianAboriginal-Regular.ttf", "locales/fr/LC_MESSAGES/messages.po"]
+    assert all(project / rel in inputs for rel in expected)
+    assert not any("content/en" in str(p) or "content/iu" in str(p) for p in inputs)
+
+
+@pytest.mark.skipif(not REAL_OK, reason="the bundled content does not pass 'python build.py check' right now")
+def test_bundled_content_manual(tmp_path: Path) -> None:
+    project = copy_project(tmp_path / "project", REPO)
+    result = run_build("manual", "--variant", "en", "--paper", "letter", "--quiet", project=project)
+    assert result.code == 0, result.err  # the command line, end to end, on the bundled content
+    bundle = bundle_for(project)[0]
+    texts = page_texts(manual(project / "dist", "en", "letter"))
+    assert len(texts) <= 150
+    text = norm(" ".join(texts))
+    weeks = bundle.contents["en"].weeks
+    for week in weeks.values():
+        for message in week.key_messages:
+            assert norm(message) in text
+        for section in week.sections.values():
+            assert norm(section.heading) in text
+    headings = [f"Week {n} · {weeks[n].title}" for n in sorted(weeks)]
+    assert toc_numbers(texts[1], headings) == chapter_starts(texts, headings)
