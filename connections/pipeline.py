@@ -24,6 +24,8 @@ from . import __version__
 from .errors import UserError
 
 STATE_FILE = ".build-state.json"
+_UMASK = os.umask(0)
+os.umask(_UMASK)
 PACKAGE_DIR = Path(__file__).parent
 
 
@@ -60,15 +62,19 @@ def _code_fingerprint() -> str:
     return h.hexdigest()
 
 
-def fingerprint(target: Target, code: str) -> str:
+def fingerprint(target: Target, code: str, digests: dict[Path, bytes] | None = None) -> str:
+    """Hash of the code, the options and every input's bytes; ``digests`` memoizes files shared by targets."""
+    digests = {} if digests is None else digests
     h = hashlib.sha256(code.encode())
     h.update(repr(target.params).encode())
     for p in sorted(set(target.inputs)):
+        if p not in digests:
+            try:
+                digests[p] = hashlib.sha256(p.read_bytes()).digest()
+            except OSError:
+                digests[p] = b"<missing>"
         h.update(str(p).encode())
-        try:
-            h.update(p.read_bytes())
-        except OSError:
-            h.update(b"<missing>")
+        h.update(digests[p])
     return h.hexdigest()
 
 
@@ -93,6 +99,7 @@ def write_atomic(path: Path, data: bytes) -> None:
     try:
         with os.fdopen(fd, "wb") as f:
             f.write(data)
+        os.chmod(tmp, 0o666 & ~_UMASK)  # mkstemp makes 0600; outputs are ordinary files
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
@@ -162,8 +169,9 @@ def run(targets: list[Target], root: Path, out: Path, *, force: bool = False, qu
     code = _code_fingerprint()
     state = _load_state(out)
     todo: list[tuple[Target, str]] = []
+    digests: dict[Path, bytes] = {}
     for t in targets:
-        fp = fingerprint(t, code)
+        fp = fingerprint(t, code, digests)
         exists = t.output.is_dir() if t.is_dir else t.output.is_file()
         if not force and exists and state.get(t.key) == fp:
             report.up_to_date.append(t)

@@ -8,6 +8,10 @@ from typing import Any
 import yaml
 
 
+# libyaml when present: ten times faster, which keeps a no-op rebuild well under half a second.
+_Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
 class YamlSyntaxError(Exception):
     """YAML that does not parse; ``line`` is 1-based within the parsed text."""
 
@@ -49,16 +53,21 @@ def _walk(node: yaml.Node, path: tuple, lines: dict[tuple, int], offset: int) ->
 
 def load_yaml(text: str, line_offset: int = 0) -> Located:
     """Parse YAML safely; ``line_offset`` shifts lines when the YAML sits inside a larger file."""
+    loader = _Loader(text)
     try:
-        node = yaml.compose(text, Loader=yaml.SafeLoader)
-        data = yaml.safe_load(text)
+        node = loader.get_single_node()
+        data = loader.construct_document(node) if node is not None else None
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = (mark.line + 1 if mark else 1) + line_offset
         what = exc.problem or "invalid YAML"
-        raise YamlSyntaxError(line, f"YAML syntax error: {what}") from None
+        raise YamlSyntaxError(line, f"YAML syntax error: {what}; check the brackets, quotes, colons and "
+                              "indentation on this line and the one before (quote text that holds ': ' or '#')"
+                              ) from None
     except yaml.YAMLError as exc:  # pragma: no cover - other YAML errors have no mark
         raise YamlSyntaxError(1 + line_offset, f"YAML syntax error: {exc}") from None
+    finally:
+        loader.dispose()
     lines: dict[tuple, int] = {}
     if node is not None:
         _walk(node, (), lines, line_offset)

@@ -15,7 +15,9 @@ W2 = "content/en/week-2.md"
 
 # fixture file -> (where it goes in the minimal project, the exact error lines `check` must print)
 CASES: dict[str, tuple[str, list[str]]] = {
-    "yaml-syntax-error.md": (W2, [f"{W2}:6: YAML syntax error: expected ',' or ']', but got ':'"]),
+    "yaml-syntax-error.md": (W2, [f"{W2}:6: YAML syntax error: did not find expected ',' or ']'; check the "
+                                  "brackets, quotes, colons and indentation on this line and the one before (quote "
+                                  "text that holds ': ' or '#')"]),
     "unknown-field.md": (W2, [f"{W2}:5: unknown field 'colour' in the front matter; expected one of: week, title, "
                               "duration, discreet_title, objectives, key_messages, materials, agenda, extra_sections, "
                               "translated_from"]),

@@ -7,7 +7,7 @@ import re
 from pathlib import Path
 
 import pytest
-from conftest import REPO, copy_project, run_build
+from conftest import REPO, copy_project
 from pypdf import PdfReader
 
 from connections.context import Options, bundle_for
@@ -22,13 +22,21 @@ from tests.fixtures.pdf.pdf_project import (
     page_size,
     page_texts,
     pdf_ua_identifier,
+    real_content_ok,
+    shared_dir,
 )
-from tests.test_handouts import REAL_OK
+
+
+def _build_all(folder: Path) -> None:
+    """English and syllabics manuals on Letter, French on A4 (in this process, through the pipeline)."""
+    project = make_project(folder / "project")
+    build(project, manual_targets, variants=["en", "iu"], papers=["letter"])
+    build(project, manual_targets, variants=["fr"], papers=["a4"])
 
 
 @pytest.fixture(scope="module")
 def project(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return make_project(tmp_path_factory.mktemp("manual") / "project")
+    return shared_dir(tmp_path_factory, "manual", _build_all) / "project"
 
 
 @pytest.fixture(scope="module")
@@ -38,9 +46,6 @@ def bundle(project: Path):
 
 @pytest.fixture(scope="module")
 def dist(project: Path) -> Path:
-    """English and syllabics manuals on Letter, French on A4 (in this process, through the pipeline)."""
-    build(project, manual_targets, variants=["en", "iu"], papers=["letter"])
-    build(project, manual_targets, variants=["fr"], papers=["a4"])
     return project / "dist"
 
 
@@ -215,11 +220,10 @@ def test_targets_list_exactly_what_a_manual_is_made_from(project: Path, bundle) 
     assert not any("content/en" in str(p) or "content/iu" in str(p) for p in inputs)
 
 
-@pytest.mark.skipif(not REAL_OK, reason="the bundled content does not pass 'python build.py check' right now")
+@pytest.mark.skipif(not real_content_ok(), reason="the bundled content does not pass 'python build.py check' right now")
 def test_bundled_content_manual(tmp_path: Path) -> None:
     project = copy_project(tmp_path / "project", REPO)
-    result = run_build("manual", "--variant", "en", "--paper", "letter", "--quiet", project=project)
-    assert result.code == 0, result.err  # the command line, end to end, on the bundled content
+    build(project, manual_targets, variants=["en"], papers=["letter"])
     bundle = bundle_for(project)[0]
     texts = page_texts(manual(project / "dist", "en", "letter"))
     assert len(texts) <= 150

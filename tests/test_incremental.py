@@ -1,0 +1,99 @@
+"""Incremental, atomic full builds on a small project: what is rebuilt after an edit, and after a failure."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from conftest import MINIMAL, REPO, copy_project, run_build
+
+ARGS = ("all", "--paper", "letter", "--quiet")
+
+
+def state(project: Path) -> dict[str, str]:
+    return json.loads((project / "dist" / ".build-state.json").read_text())
+
+
+def digests(folder: Path) -> dict[str, str]:
+    return {p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+            for p in sorted(folder.rglob("*")) if p.is_file() and ".staging" not in p.parts
+            and p.name != ".build-state.json"}
+
+
+def built_keys(project: Path, before: dict[str, str]) -> list[str]:
+    """Targets whose recorded fingerprint changed since ``before``."""
+    after = state(project)
+    return sorted(k for k in after if before.get(k) != after[k])
+
+
+@pytest.fixture(scope="module")
+def small(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The bundled templates, fonts, catalogs and sample cohort with the small fixture content."""
+    project = copy_project(tmp_path_factory.mktemp("incremental") / "project")
+    shutil.rmtree(project / "content")
+    shutil.copytree(MINIMAL / "content", project / "content")
+    result = run_build(*ARGS, project=project)
+    assert result.code == 0, result.err
+    return project
+
+
+def test_edit_rebuilds_exactly_its_dependants(small: Path) -> None:
+    before = state(small)
+    assert "Built 0," in run_build(*ARGS, project=small).out  # a second build rebuilds nothing
+
+    week3 = small / "content/fr/week-3.md"
+    week3.write_text(week3.read_text(encoding="utf-8").replace("Texte de la section.", "Texte modifié.", 1),
+                     encoding="utf-8")
+    result = run_build(*ARGS, project=small)
+    assert result.code == 0, result.err
+    assert built_keys(small, before) == ["handout:fr:3:letter", "manual:fr:letter", "site:fr"]
+    assert "Built 3, up to date" in result.out
+
+    result = run_build(*ARGS, "--force", project=small)  # --force rebuilds everything
+    assert result.code == 0, result.err
+    assert f"Built {len(state(small))}, up to date 0, failed 0" in result.out
+
+
+def test_noop_rebuild_does_not_import_weasyprint(small: Path) -> None:
+    code = ("import sys; sys.path.insert(0, sys.argv[1]); from connections.cli import main; "
+            "rc = main(['--project', sys.argv[2], 'all', '--paper', 'letter', '--quiet']); "
+            "print('weasyprint' in sys.modules, rc)")
+    out = subprocess.run([sys.executable, "-c", code, str(REPO), str(small)], capture_output=True, text=True)
+    assert out.stdout.strip().splitlines()[-1] == "False 0", out.stderr
+
+
+def test_failure_part_way_keeps_earlier_outputs_and_next_build_completes(small: Path) -> None:
+    dist = small / "dist"
+    run_build(*ARGS, project=small)
+    before_files = digests(dist)
+    # Week 4's handout gets an image that is not an image: WeasyPrint cannot draw it, so that document fails.
+    week4 = small / "content/en/week-4.md"
+    original = week4.read_text(encoding="utf-8")
+    broken = original.replace("## Handout {#handout}\n\nSection text.",
+                              "## Handout {#handout}\n\n![A calm lake](../../agency.yml)", 1)
+    assert broken != original
+    week4.write_text(broken, encoding="utf-8")
+    result = run_build(*ARGS, project=small)
+    assert result.code == 1
+    failed = sorted(line.split()[1].rstrip(":") for line in result.out.splitlines() if line.startswith("FAILED "))
+    assert failed == ["handout:en:4:letter", "manual:en:letter"]  # the two documents that print week 4's handout
+    assert "agency.yml" in result.out and "Traceback" not in result.err + result.out
+    # The English site shows the image as a link and is rebuilt; every other output, the failed ones included,
+    # is exactly as before: nothing half-written.
+    unchanged = {k: v for k, v in digests(dist).items() if not k.startswith("site/en/")}
+    assert unchanged == {k: v for k, v in before_files.items() if not k.startswith("site/en/")}
+    assert not set(failed) & set(state(small))  # failed outputs are rebuilt next time
+
+    week4.write_text(original, encoding="utf-8")
+    during = state(small)
+    result = run_build(*ARGS, project=small)
+    assert result.code == 0, result.out + result.err
+    # The two failed documents, and both sites again (the French site shows notes on changed English).
+    assert built_keys(small, during) == ["handout:en:4:letter", "manual:en:letter", "site:en", "site:fr"]
+    assert digests(dist) == before_files  # same inputs, byte-identical outputs
