@@ -7,7 +7,6 @@ from typing import Any
 
 import yaml
 
-
 # libyaml when present: ten times faster, which keeps a no-op rebuild well under half a second.
 _Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 

@@ -10,7 +10,6 @@ import sys
 from pathlib import Path
 
 import pytest
-
 from conftest import MINIMAL, REPO, copy_project, run_build
 
 ARGS = ("all", "--paper", "letter", "--quiet")
