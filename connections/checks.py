@@ -15,6 +15,7 @@ EXTRA_CHECKS: list[str] = []
 EXTRA_CHECKS += ["connections.translation.parity:check_parity", "connections.translation.glossary:check_glossary",
                  "connections.translation.typography:check_typography", "connections.catalogs:check_catalogs",
                  "connections.cohort.checks:check_cohorts"]
+EXTRA_CHECKS += ["connections.discreet:check_discreet"]
 
 
 def _extra(bundle: Bundle, problems: Problems) -> None:
