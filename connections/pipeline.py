@@ -133,6 +133,12 @@ def render_one(target: Target, root: str) -> str | None:
         return None
     except UserError as exc:
         return str(exc)
+    except Exception as exc:  # a bug, not the user's mistake: say so, with where it happened
+        import traceback
+
+        where = traceback.extract_tb(exc.__traceback__)[-1]
+        return (f"internal error in the toolkit ({type(exc).__name__}: {exc}) at {Path(where.filename).name}:"
+                f"{where.lineno}; other outputs are unaffected. Please report it with this message.")
 
 
 class Progress:
@@ -193,7 +199,8 @@ def run(targets: list[Target], root: Path, out: Path, *, force: bool = False, qu
             workers = max(1, min(jobs or os.cpu_count() or 1, len(todo)))
             # Heaviest first keeps both cores busy to the end.
             ordered = sorted(todo, key=lambda tf: tf[0].param("weight", 1), reverse=True)
-            with ProcessPoolExecutor(max_workers=workers, initializer=_worker_init) as pool:
+            pool = ProcessPoolExecutor(max_workers=workers, initializer=_worker_init)
+            try:
                 pending: dict[Future, tuple[Target, str]] = {
                     pool.submit(render_one, t, str(root)): (t, fp) for t, fp in ordered
                 }
@@ -203,6 +210,9 @@ def run(targets: list[Target], root: Path, out: Path, *, force: bool = False, qu
                         t, fp = pending.pop(fut)
                         _record(t, fp, fut.result(), state, report, out)
                         progress.step(name(t))
+            finally:
+                # On Ctrl-C or a crash: drop what has not started; what is running finishes its atomic write.
+                pool.shutdown(wait=True, cancel_futures=True)
     finally:
         progress.close()
     report.seconds = time.perf_counter() - start
@@ -225,9 +235,22 @@ def _record(t: Target, fp: str, err: str | None, state: dict[str, str], report: 
     _save_state(out, state)
 
 
+def _kinds(targets: list[Target]) -> str:
+    counts: dict[str, int] = {}
+    for t in targets:
+        kind = t.key.split(":", 1)[0]
+        counts[kind] = counts.get(kind, 0) + 1
+    return ", ".join(f"{n} {k}" for k, n in counts.items())
+
+
 def summary(report: Report, out: Path) -> str:
+    """The closing lines: what was built, what was up to date, where it went, how long it took."""
     lines = [f"Built {len(report.built)}, up to date {len(report.up_to_date)}, failed {len(report.failed)} "
              f"in {report.seconds:.1f} s — outputs in {out}"]
+    if report.built:
+        lines.append(f"  built: {_kinds(report.built)}")
+    if report.up_to_date:
+        lines.append(f"  up to date: {_kinds(report.up_to_date)}")
     for t, err in report.failed:
         lines.append(f"FAILED {t.key}:\n  " + err.replace("\n", "\n  "))
     return "\n".join(lines)

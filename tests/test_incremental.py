@@ -96,3 +96,34 @@ def test_failure_part_way_keeps_earlier_outputs_and_next_build_completes(small: 
     # The two failed documents, and both sites again (the French site shows notes on changed English).
     assert built_keys(small, during) == ["handout:en:4:letter", "manual:en:letter", "site:en", "site:fr"]
     assert digests(dist) == before_files  # same inputs, byte-identical outputs
+
+
+def test_ctrl_c_stops_cleanly_and_the_next_build_finishes(small: Path) -> None:
+    import signal
+    import time
+
+    dist = small / "dist"
+    # Python ignores Ctrl-C in a child whose parent ignores it (as test runners may): restore it first.
+    code = ("import signal, sys; signal.signal(signal.SIGINT, signal.default_int_handler); "
+            "sys.path.insert(0, sys.argv[1]); from connections.cli import main; "
+            "sys.exit(main(['--project', sys.argv[2], 'all', '--paper', 'letter', '--quiet', '--force']))")
+    proc = subprocess.Popen([sys.executable, "-c", code, str(REPO), str(small)], stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, text=True)
+    state_file = dist / ".build-state.json"
+    start = state_file.stat().st_mtime_ns
+    deadline = time.monotonic() + 60
+    while state_file.stat().st_mtime_ns == start and time.monotonic() < deadline:  # the first output is done
+        time.sleep(0.05)
+    proc.send_signal(signal.SIGINT)
+    out, err = proc.communicate(timeout=60)
+    assert proc.returncode == 130
+    assert "Stopped. Outputs finished before the stop are whole" in err
+    assert "Traceback" not in err
+    assert not list(dist.rglob("*.tmp"))  # no half-written file
+    for pdf in dist.rglob("*.pdf"):
+        data = pdf.read_bytes()
+        assert data.startswith(b"%PDF-") and data.rstrip().endswith(b"%%EOF"), pdf
+    result = run_build(*ARGS, project=small)
+    assert result.code == 0, result.err
+    assert "failed 0" in result.out
+    assert "Built 0," in run_build(*ARGS, project=small).out
