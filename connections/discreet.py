@@ -45,8 +45,8 @@ class WordList:
         m = self.pattern.search(fold(text))
         if not m:
             return None
-        found = m[1]
-        return next((w for w in self.words if fold(w) == found), found)
+        found = " ".join(m[1].split())
+        return next((w for w in self.words if " ".join(fold(w).split()) == found), found)
 
 
 def _compile(words: list[str]) -> WordList:

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+import yaml
 from babel.dates import format_date
 from conftest import Result, copy_project, run_build
 from fontTools.ttLib import TTFont
@@ -49,15 +50,24 @@ def add_inuktitut(project: Path) -> Path:
         text = path.read_text(encoding="utf-8")
         week = re.search(r"^week: (\d+)$", text, re.M)
         title = f"{TITLE} {week[1]}" if week else f"Connections · {LABEL}"
-        text = re.sub(r"^title: .*$", lambda m: f'title: "{title}"', text, count=1, flags=re.M)
+        text = re.sub(r"^title: .*$", f'title: "{title}"', text, count=1, flags=re.M)
         if week:
-            text = re.sub(r"^discreet_title: .*$", lambda m: f'discreet_title: "{NOTES} {week[1]}"', text, count=1,
-                          flags=re.M)
+            text = re.sub(r"^discreet_title: .*$", f'discreet_title: "{NOTES} {week[1]}"', text, count=1, flags=re.M)
         for sid in SECTIONS_WITH_SYLLABICS:
-            text = re.sub(r"^(## .*\{#" + sid + r"\}\n)", lambda m: f"{m[1]}\n{SENTENCE}\n", text, count=1,
-                          flags=re.M)
+            text = re.sub(r"^(## .*\{#" + sid + r"\}\n)", r"\1" + f"\n{SENTENCE}\n", text, count=1, flags=re.M)
         path.write_text(text, encoding="utf-8")
     return iu
+
+
+def add_cohort(project: Path) -> tuple[Path, dt.date]:
+    """A copy of the sample cohort whose paperwork is in Inuktitut: only its id and variant change."""
+    folder = project / "cohorts" / "iu-group"
+    shutil.copytree(project / "cohorts" / "sample", folder)
+    cohort = folder / "cohort.yml"
+    text = re.sub(r"^id: \S+", "id: iu-group", cohort.read_text(encoding="utf-8"), count=1, flags=re.M)
+    text = re.sub(r"^variant: \S+", "variant: iu", text, count=1, flags=re.M)
+    cohort.write_text(text, encoding="utf-8")
+    return cohort, yaml.safe_load(text)["first_session"]
 
 
 @dataclass
@@ -70,6 +80,8 @@ class Built:
     status_after: dict
     handouts: Result
     site: Result
+    cohort: Result
+    first_session: dt.date
 
 
 def status_json(project: Path) -> dict:
@@ -89,7 +101,9 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> Built:
     after = status_json(project)
     handouts = run_build("handouts", "--variant", "iu", "--paper", "letter", project=project)
     site = run_build("site", "--variant", "en", "--variant", "iu", project=project)
-    return Built(project, dist, check, before, mark, after, handouts, site)
+    cohort_file, first_session = add_cohort(project)
+    cohort = run_build("certificates", cohort_file, project=project)
+    return Built(project, dist, check, before, mark, after, handouts, site, cohort, first_session)
 
 
 def test_check_passes_with_no_code_change(built: Built) -> None:
@@ -184,3 +198,16 @@ def test_language_switchers_list_the_new_variant(built: Built) -> None:
     assert (built.dist / "site" / "en" / link[1]).resolve() == (built.dist / "site" / "iu" / "week-1.html").resolve()
     chooser = (built.dist / "site" / "index.html").read_text(encoding="utf-8")
     assert f'<a href="iu/index.html" hreflang="iu" lang="iu">{LABEL}</a>' in chooser
+
+
+def test_cohort_paperwork_dates_in_syllabics(built: Built) -> None:
+    assert built.cohort.code == 0, built.cohort.out + built.cohort.err  # the summary's chart draws syllabics too
+    folder = built.dist / "cohorts" / "iu-group"
+    summary = " ".join(pdf_text(folder / "summary.pdf").split())
+    certificates = " ".join(pdf_text(folder / "certificates.pdf").split())
+    first_full = format_date(built.first_session, format="full", locale="iu")
+    assert any(is_syllabic(c) for c in first_full)
+    assert first_full in summary
+    assert format_date(built.first_session, format="long", locale="iu") in certificates
+    by_font = syllabics_by_font(folder / "summary.pdf")
+    assert by_font and [name for name in by_font if not name.startswith(SYLLABICS_FONT)] == []
