@@ -66,6 +66,11 @@ def word_lists() -> dict[str, WordList]:
     return _lists(WORDS_FILE, WORDS_FILE.stat().st_mtime_ns)
 
 
+def mentions_sensitive(text: str) -> bool:
+    """True when ``text`` carries a flagged word of any language (used for the agency's own name)."""
+    return any(words.find(text or "") for words in word_lists().values())
+
+
 def _language(lang: str) -> str:
     return lang.replace("_", "-").split("-")[0].lower()
 

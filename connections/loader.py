@@ -12,7 +12,7 @@ from .errors import Problems
 from .model import WEEKS, Agency, AgendaItem, HelpLine, Program, Variant, VariantContent, Week
 from .project import Project
 from .sections import split_sections
-from .yamlfile import Located, YamlSyntaxError, load_yaml, split_front_matter
+from .yamlfile import Located, MarkdownFile, YamlSyntaxError, load_yaml, split_front_matter
 
 RELATIONS = ("source", "translation", "adaptation")
 NATIONAL_LINES = Path(__file__).with_name("data") / "national_lines.yml"
@@ -91,14 +91,21 @@ def _base_module_fields(data: dict, sections: dict) -> dict:
     }
 
 
-def load_program(path: Path, problems: Problems) -> Program | None:
+def read_module(path: Path, problems: Problems) -> MarkdownFile | None:
+    """A module file split into front matter and body; None (with the problem recorded) when unreadable."""
     text = read_text(path, problems)
     if text is None:
         return None
     try:
-        md = split_front_matter(text)
+        return split_front_matter(text)
     except YamlSyntaxError as exc:
         problems.add(path, exc.line, exc.message)
+        return None
+
+
+def load_program(path: Path, problems: Problems) -> Program | None:
+    md = read_module(path, problems)
+    if md is None:
         return None
     data = schema.check_mapping(md.front, md.front.data, schema.PROGRAM_FIELDS, path, problems) or {}
     sections = split_sections(md.body, md.body_line, path, problems)
@@ -106,13 +113,8 @@ def load_program(path: Path, problems: Problems) -> Program | None:
 
 
 def load_week(path: Path, problems: Problems) -> tuple[Week, Located] | None:
-    text = read_text(path, problems)
-    if text is None:
-        return None
-    try:
-        md = split_front_matter(text)
-    except YamlSyntaxError as exc:
-        problems.add(path, exc.line, exc.message)
+    md = read_module(path, problems)
+    if md is None:
         return None
     loc = md.front
     data = schema.check_mapping(loc, loc.data, schema.WEEK_FIELDS, path, problems) or {}

@@ -25,18 +25,6 @@ FONTS_CSS = "fonts.css"
 BASE_CSS = "base.css"
 LARGE_CSS = "large-print.css"
 
-# Words a discreet handout must not print in the toolkit's own text, nor in the agency's name.
-# Lowercase stems matched at the start of a word, for every language the toolkit ships.
-SENSITIVE_STEMS = ("violen", "abus", "assault", "agress", "police", "shelter", "refuge", "batter", "conjugal",
-                   "domestic", "hébergement", "crisis", "crise")
-_SENSITIVE_RE = re.compile(r"\b(" + "|".join(SENSITIVE_STEMS) + r")", re.I)
-
-
-def sensitive(text: str) -> bool:
-    """True when ``text`` names violence, abuse or a service a partner could recognise."""
-    return bool(_SENSITIVE_RE.search(text or ""))
-
-
 FONT_SUFFIXES = (".ttf", ".otf", ".ttc", ".woff", ".woff2")
 
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from ..context import Options, bundle_for, selected_variants
+from ..discreet import mentions_sensitive
 from ..markdown_render import render_inline, render_markdown
 from ..model import WEEKS
 from ..pipeline import Target, write_atomic
@@ -79,7 +80,7 @@ def handout_html(bundle: Bundle, vid: str, n: int, paper: str, large_print: bool
     section = week.sections["handout-discreet" if discreet else "handout"]
     local, national = common.help_lines(agency, variant, discreet)
     env = common.environment(project, variant)
-    show_agency = agency is not None and not (discreet and common.sensitive(agency.name))
+    show_agency = agency is not None and not (discreet and mentions_sensitive(agency.name))
     return env.get_template("pdf/handout.html").render(
         variant=variant,
         week=week,
