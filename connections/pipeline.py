@@ -52,7 +52,7 @@ class Report:
     seconds: float = 0.0
 
 
-def _code_fingerprint() -> str:
+def code_fingerprint() -> str:
     """The toolkit's own version and source: a change to the code rebuilds everything."""
     h = hashlib.sha256(__version__.encode())
     for p in sorted(PACKAGE_DIR.rglob("*")):
@@ -172,7 +172,7 @@ def run(targets: list[Target], root: Path, out: Path, *, force: bool = False, qu
     """Build what is out of date; record each success at once so an interrupted build loses nothing."""
     start = time.perf_counter()
     report = Report()
-    code = _code_fingerprint()
+    code = code_fingerprint()
     state = _load_state(out)
     todo: list[tuple[Target, str]] = []
     digests: dict[Path, bytes] = {}

@@ -18,7 +18,7 @@ from pathlib import Path
 
 from ..context import bundle_for
 from ..errors import UserError
-from ..pipeline import _code_fingerprint, fingerprint
+from ..pipeline import code_fingerprint, fingerprint
 from ..project import Project
 from .build import build_variant, index_html, site_targets
 
@@ -46,7 +46,7 @@ class SiteBuilder:
 
         bundle, _ = bundle_for(self.root)
         opts = Options(out=self.site_root.parent)
-        code = _code_fingerprint()
+        code = code_fingerprint()
         rebuilt = []
         for target in site_targets(bundle, opts):
             if not target.is_dir:
