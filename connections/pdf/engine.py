@@ -15,18 +15,10 @@ from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 from ..errors import UserError
+from ..logs import Collect
 from .glyphs import check_bundled_fonts_used, check_glyphs, declared_fonts, notdef_problem
 
 _state: dict = {}
-
-
-class _Capture(logging.Handler):
-    def __init__(self) -> None:
-        super().__init__(logging.WARNING)
-        self.records: list[str] = []
-
-    def emit(self, record: logging.LogRecord) -> None:
-        self.records.append(record.getMessage())
 
 
 def project_fetcher(root: Path):
@@ -135,7 +127,7 @@ def render_pdf_pages(html: str, *, base: Path, root: Path, stylesheets: Sequence
         check_glyphs(html, faces, title, root, sources)
 
     log = logging.getLogger("weasyprint")
-    cap = _Capture()
+    cap = Collect()
     log.addHandler(cap)
     old = os.environ.get("SOURCE_DATE_EPOCH")
     if source_date:
@@ -159,8 +151,8 @@ def render_pdf_pages(html: str, *, base: Path, root: Path, stylesheets: Sequence
                 os.environ.pop("SOURCE_DATE_EPOCH", None)
             else:
                 os.environ["SOURCE_DATE_EPOCH"] = old
-    if cap.records:
-        messages = [notdef_problem(r, html, root, sources, title) or r for r in dict.fromkeys(cap.records)]
+    if cap.messages:
+        messages = [notdef_problem(r, html, root, sources, title) or r for r in dict.fromkeys(cap.messages)]
         raise UserError(f"PDF '{title}' was not written: " + "; ".join(messages))
     if faces:
         used: dict[str, set[str]] = {}

@@ -15,6 +15,7 @@ from pathlib import Path
 
 from ..context import Options, bundle_for, selected_variants
 from ..errors import UserError
+from ..logs import Collect
 from ..pipeline import Target, replace_dir_atomic, write_atomic
 from ..validate import Bundle
 from .config import variant_config, write_config
@@ -67,15 +68,6 @@ def site_targets(bundle: Bundle, opts: Options) -> list[Target]:
     return targets
 
 
-class _Collect(logging.Handler):
-    def __init__(self) -> None:
-        super().__init__(logging.WARNING)
-        self.messages: list[str] = []
-
-    def emit(self, record: logging.LogRecord) -> None:
-        self.messages.append(record.getMessage())
-
-
 def build_variant(bundle: Bundle, variant_id: str, staging: Path, *, strict: bool = False) -> Path:
     """Generate the pages and config under ``staging`` and run mkdocs; return the built site folder."""
     settings = read_settings(bundle.project.mkdocs_yml)
@@ -109,7 +101,7 @@ def run_mkdocs(config_file: Path, *, strict: bool = False, site_dir: Path | None
     from mkdocs.config import load_config
     from mkdocs.exceptions import Abort, ConfigurationError
 
-    handler = _Collect()
+    handler = Collect()
     log = logging.getLogger("mkdocs")
     log.addHandler(handler)
     try:
