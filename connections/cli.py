@@ -179,7 +179,8 @@ def main(argv: list[str] | None = None, default_root: Path | None = None) -> int
         i = 0  # no command given: "all", placed after a leading --project DIR
         while i < len(argv) and argv[i].startswith("--project"):
             i += 1 if "=" in argv[i] else 2
-        argv.insert(i, "all")
+        if i >= len(argv) or argv[i].startswith("-"):  # a misspelt command is left for argparse to name
+            argv.insert(i, "all")
     args = parser.parse_args(argv)
     root = (args.project or default_root or Path.cwd()).resolve()
     command = args.command
@@ -187,6 +188,10 @@ def main(argv: list[str] | None = None, default_root: Path | None = None) -> int
         return COMMANDS[command](args, root)
     except UserError as exc:
         print(exc, file=sys.stderr)
+        return 1
+    except BrokenPipeError:  # output piped into a command that stopped reading (| head): no traceback
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())  # Python flushes stdout again at exit
         return 1
     except KeyboardInterrupt:
         print("Stopped. Outputs finished before the stop are whole; run the command again to finish.",

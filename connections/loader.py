@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from pathlib import Path
 
 import babel
@@ -230,9 +231,13 @@ def load_agency(path: Path, problems: Problems, lang: str = "en") -> Agency | No
         elif not logo.is_file():
             problems.add(path, loc.line("logo"), f"logo file '{data['logo']}' not found")
             logo = None
+    quick_exit_url = data.get("quick_exit_url", "https://weather.gc.ca/")
+    if "quick_exit_url" in data and not re.fullmatch(r"https?://[^\s/\"'<>]+(/[^\s\"'<>]*)?", quick_exit_url):
+        problems.add(path, loc.line("quick_exit_url"), f"field 'quick_exit_url' should be a whole web address "
+                     f"starting with https://, e.g. https://weather.gc.ca/, not '{quick_exit_url}'")
     return Agency(
         name=data["name"], province=data["province"], child_welfare=data["child_welfare"],
         address=data.get("address", ""), phone=data.get("phone", ""), logo=logo, help_lines=lines,
         national_lines=load_national_lines(lang) if data.get("show_national_lines", True) else [],
-        quick_exit_url=data.get("quick_exit_url", "https://weather.gc.ca/"), path=path,
+        quick_exit_url=quick_exit_url, path=path,
     )

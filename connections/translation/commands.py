@@ -245,6 +245,9 @@ def _print_diff(bundle: Bundle, spec: Spec, as_json: bool) -> None:
 
 def status(root: Path, args: argparse.Namespace) -> int:
     """Print per-variant, per-file, per-section translation status; exit 1 under --fail-under."""
+    limit = getattr(args, "fail_under", None)
+    if limit is not None and not 0 <= limit <= 100:
+        raise UserError(f"--fail-under should be a percentage from 0 to 100, not {limit:g}")
     bundle, problems = _load(root)
     broken = {p.path for p in problems.errors}
     if problems.errors:
@@ -259,7 +262,6 @@ def status(root: Path, args: argparse.Namespace) -> int:
         print(json.dumps(_as_json(bundle, reports, broken), ensure_ascii=False, indent=2))
     else:
         _print_text(bundle, reports, broken)
-    limit = getattr(args, "fail_under", None)
     if limit is not None:
         low = [r for r in reports if r.percent < limit]
         for r in low:
