@@ -26,6 +26,16 @@ HELP = {
 }
 
 
+def _positive(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        value = 0
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"expected a whole number of 1 or more, not '{text}'")
+    return value
+
+
 def _common(p: argparse.ArgumentParser, paper: bool = True, variant: bool = True) -> None:
     if variant:
         p.add_argument("--variant", action="append", default=[], metavar="V",
@@ -36,7 +46,7 @@ def _common(p: argparse.ArgumentParser, paper: bool = True, variant: bool = True
     p.add_argument("--out", type=Path, default=None, metavar="DIR", help="output folder (default: dist/)")
     p.add_argument("--force", action="store_true", help="rebuild even what is up to date")
     p.add_argument("--quiet", action="store_true", help="print only errors and the summary")
-    p.add_argument("--jobs", type=int, default=None, metavar="N", help="worker processes (default: one per core)")
+    p.add_argument("--jobs", type=_positive, default=None, metavar="N", help="worker processes (default: one per core)")
 
 
 def _print_options(p: argparse.ArgumentParser) -> None:

@@ -4,17 +4,28 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import re
 from functools import lru_cache
 from pathlib import Path
 
 import jinja2
 from babel import Locale
-from babel.dates import format_date, format_datetime, format_time
+from babel.dates import format_date as babel_format_date
+from babel.dates import format_datetime, format_time
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from babel.support import NullTranslations, Translations
 
 DOMAIN = "messages"
+_FIRST_DAY = re.compile(r"(?<!\d)1(?= \D)")
+
+
+def format_date(d: dt.date, format: str = "long", locale: str = "en_CA") -> str:
+    """Babel's date, with French's ordinal first of the month ("1er octobre"), which CLDR leaves out."""
+    text = babel_format_date(d, format=format, locale=locale)
+    if d.day == 1 and Locale.parse(locale).language == "fr":
+        text = _FIRST_DAY.sub("1er", text, count=1)
+    return text
 
 
 def catalog_path(locales: Path, locale: str) -> Path | None:

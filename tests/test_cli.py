@@ -34,3 +34,4 @@ def test_bad_paper_is_refused() -> None:
     result = run_build("handouts", "--paper", "legal")
     assert result.code == 2
     assert "invalid choice: 'legal'" in result.err
+

@@ -182,6 +182,7 @@ def test_calendar_six_local_events_with_the_holiday_skipped(built: dict) -> None
     assert len({str(e["UID"]) for e in events}) == 6
     assert all(str(e["LOCATION"]) == "Centre d'essai, salle 3" for e in events)
     assert (built["out2"] / "cohorts" / "groupe-test" / "sessions.ics").read_bytes() == data  # reproducible
+    assert b"connections" not in data.lower()  # a discreet calendar names the program nowhere, hidden fields too
 
 
 def test_certificates_one_french_page_per_participant_meeting_the_threshold(built: dict) -> None:

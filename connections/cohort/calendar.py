@@ -16,13 +16,14 @@ from icalendar import Calendar, Event, Timezone
 from ..pipeline import Target, write_atomic
 from .inputs import CohortInputs
 
-PRODID = "-//Connections toolkit//Cohort sessions//EN"
+# Neutral: a calendar on a shared phone should not name the program in its hidden fields either.
+PRODID = "-//Group sessions//Calendar//EN"
 
 
 def event_uid(inp: CohortInputs, number: int) -> str:
     """Stable across rebuilds and edits of the dates, so calendars update an event instead of adding one."""
     seed = f"{inp.agency_name}\n{inp.cohort.id}\n{number}".encode()
-    return f"{hashlib.sha256(seed).hexdigest()[:24]}-week-{number}@connections-toolkit"
+    return f"{hashlib.sha256(seed).hexdigest()[:24]}-session-{number}@group-sessions"
 
 
 def build_calendar(inp: CohortInputs, texts, week_titles: tuple[str, ...]) -> Calendar:

@@ -16,12 +16,12 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import jinja2
-from babel.dates import format_date, format_time
+from babel.dates import format_time
 from babel.numbers import format_percent
 from markupsafe import Markup
 
 from ..errors import Problems
-from ..i18n import make_env
+from ..i18n import format_date, make_env
 from ..pdf.engine import render_pdf
 from ..pdf.glyphs import coverage, declared_fonts
 from ..pipeline import Target, write_atomic

@@ -11,8 +11,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import jinja2
-from babel.dates import format_date
 
+from ..i18n import format_date
 from ..pipeline import Target, write_atomic
 from .config import Cohort
 from .inputs import CohortInputs

@@ -14,10 +14,11 @@ from pathlib import Path
 import jinja2
 import yaml
 from babel import Locale, UnknownLocaleError
-from babel.dates import format_date, format_time
+from babel.dates import format_time
 from markupsafe import Markup
 
 from ..errors import UserError
+from ..i18n import format_date
 from ..loader import load_national_lines
 from ..model import Module, Section, Variant, VariantContent, Week
 from ..translation.tracking import FRONT, REVIEW, module_status
