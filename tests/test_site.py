@@ -21,12 +21,13 @@ from pathlib import Path
 
 import pytest
 import yaml
-from babel.dates import format_date, format_time
+from babel.dates import format_time
 from babel.messages.pofile import read_po
 from conftest import MINIMAL, REPO, copy_project, run_build
 
 from connections.context import bundle_for
 from connections.errors import Problems, UserError
+from connections.i18n import format_date
 from connections.loader import load_week
 from connections.translation.tracking import section_text, text_hash, tracked_ids
 
@@ -184,7 +185,8 @@ def test_french_site_is_french_throughout(built: Path, bundle) -> None:
     week = article(fr / "week-1.html")
     assert "Durée\u00a0:" in week and "Objectifs" in week  # French typography: no-break space before the colon
     verified = bundle.agency.help_lines[0].last_verified
-    assert format_date(verified, "long", locale="fr_CA") in article(fr / "resources.html")  # e.g. 1 octobre 2026
+    assert "1er octobre 2026" == format_date(verified, "long", locale="fr_CA")  # the sample line's date, in French
+    assert format_date(verified, "long", locale="fr_CA") in article(fr / "resources.html")
     assert "Ligne d'écoute d'espoir pour le mieux-être" in article(fr / "resources.html")  # national lines in French
     config = yaml.safe_load((built / "dist/.staging/site-fr/mkdocs.yml").read_text(encoding="utf-8"))
     assert config["theme"]["language"] == "fr"
