@@ -189,9 +189,16 @@ def _help_line(loc: Located, item: dict, where: tuple, path: Path, problems: Pro
     ok = schema.check_mapping(loc, item, schema.HELP_LINE_FIELDS, path, problems, where=where, what="help line")
     if not ok or "name" not in ok or "number" not in ok:
         return None
-    return HelpLine(name=ok["name"], number=str(ok["number"]), hours=ok.get("hours", ""),
-                    languages=ok.get("languages", ""), last_verified=ok.get("last_verified"),
-                    discreet_ok=ok.get("discreet_ok", True))
+    texts: dict[str, str] = {}
+    by_language: dict[str, dict[str, str]] = {}
+    for name in ("name", "hours", "languages"):
+        value = ok.get(name, "")
+        if isinstance(value, dict):  # one text per language: English (or the first given) by default
+            by_language[name] = value
+            value = value.get("en", next(iter(value.values())))
+        texts[name] = value
+    return HelpLine(number=str(ok["number"]), last_verified=ok.get("last_verified"),
+                    discreet_ok=ok.get("discreet_ok", True), by_language=by_language, **texts)
 
 
 def load_national_lines(lang: str) -> list[HelpLine]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -98,6 +99,12 @@ class HelpLine:
     languages: str = ""
     last_verified: dt.date | None = None
     discreet_ok: bool = True  # safe to print on a discreet handout
+    by_language: dict[str, dict[str, str]] = field(default_factory=dict)  # field -> {language: text}
+
+    def localized(self, lang: str) -> HelpLine:
+        """This line with its name, hours and languages in ``lang`` where agency.yml gives them."""
+        texts = {f: v[lang] for f, v in self.by_language.items() if lang in v}
+        return dataclasses.replace(self, **texts) if texts else self
 
 
 @dataclass

@@ -52,6 +52,14 @@ def _is_list_of_maps(v: Any) -> str | None:
     return None if isinstance(v, list) and all(isinstance(i, dict) for i in v) else "a list of entries"
 
 
+def _is_text_by_language(v: Any) -> str | None:
+    if isinstance(v, str) and v.strip():
+        return None
+    if isinstance(v, dict) and v and all(isinstance(k, str) and isinstance(x, str) and x.strip() for k, x in v.items()):
+        return None
+    return "a text, or one text per language such as {en: Monday to Friday, fr: du lundi au vendredi}"
+
+
 def _is_optional_str(v: Any) -> str | None:
     return None if v is None or isinstance(v, str) else "a text or nothing"
 
@@ -114,10 +122,10 @@ AGENCY_FIELDS: dict[str, Field] = {
 }
 
 HELP_LINE_FIELDS: dict[str, Field] = {
-    "name": STR,
+    "name": Field(_is_text_by_language),
     "number": STR,
-    "hours": Field(_is_str, required=False),
-    "languages": Field(_is_str, required=False),
+    "hours": Field(_is_text_by_language, required=False),
+    "languages": Field(_is_text_by_language, required=False),
     "last_verified": Field(_is_date, required=False),
     "discreet_ok": Field(_is_bool, required=False),
 }

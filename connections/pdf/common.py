@@ -119,6 +119,6 @@ def help_lines(agency: Agency | None, variant: Variant, discreet: bool) -> tuple
     """
     if agency is None:
         return [], []
-    local = [hl for hl in agency.help_lines if hl.discreet_ok or not discreet]
+    local = [hl.localized(variant.lang) for hl in agency.help_lines if hl.discreet_ok or not discreet]
     national = load_national_lines(variant.lang) if agency.national_lines else []
     return local, national
