@@ -305,6 +305,9 @@ def test_translation_notes_show_where_the_source_changed(built: Path) -> None:
     assert "n’a pas encore été vérifiée" in article(fr / "week-3.html")
     status = read(fr / "translation-status.html")
     assert any(a.get("href") == f"week-1.html#{CHANGED_SECTION}" for a in status.links)
+    adapted = (built / "dist/site/indigenous/week-1.html").read_text(encoding="utf-8")
+    titles = re.findall(r'<div class="admonition translation">\s*<p class="admonition-title">([^<]*)</p>', adapted)
+    assert titles and set(titles) == {"Adaptation"}  # an adaptation's notes do not call it a translation
 
 
 def test_missing_translated_section_falls_back_to_the_source_or_fails_when_strict(built: Path,
