@@ -90,8 +90,11 @@ def _bare_pdf(item: tuple[str, str]) -> None:
 
     html_path, meta_path = item
     meta = json.loads(Path(meta_path).read_text())
-    weasyprint.HTML(string=Path(html_path).read_text(), base_url=Path(meta["base"]).as_uri() + "/").write_pdf(
-        stylesheets=meta["stylesheets"], pdf_variant="pdf/ua-1")
+    page = weasyprint.HTML(string=Path(html_path).read_text(), base_url=Path(meta["base"]).as_uri() + "/")
+    if meta.get("written", True):
+        page.write_pdf(stylesheets=meta["stylesheets"], pdf_variant="pdf/ua-1")
+    else:  # the build only laid it out, to count its pages
+        page.render(stylesheets=meta["stylesheets"], pdf_variant="pdf/ua-1")
 
 
 def weasyprint_floor(dump: Path, jobs: int) -> float:

@@ -5,10 +5,11 @@ from __future__ import annotations
 import argparse
 import os
 import sys
+import time
 from collections.abc import Callable
 from pathlib import Path
 
-from .context import PAPERS, Options, bundle_for
+from .context import PAPERS, Options
 from .errors import UserError
 
 HELP = {
@@ -122,18 +123,42 @@ def cmd_check(args: argparse.Namespace, root: Path) -> int:
 
 
 def _run_targets(collect: Callable, args: argparse.Namespace, root: Path) -> int:
-    from .catalogs import require_current
-    from .pipeline import run, summary
+    from . import uptodate
+    from .pipeline import code_fingerprint
 
+    start = time.perf_counter()
     opts = options_from(args, root)
+    key = uptodate.command_key(args.command, vars(args), root)
+    code = code_fingerprint()
+    stamp = None if opts.force else uptodate.check(opts.out, key, root, code)
+    if stamp is not None:  # nothing changed since this command last completed: say so without loading anything
+        for w in stamp.warnings:
+            print(w, file=sys.stderr)
+        print(f"Built 0, up to date {len(stamp.outputs)}, failed 0 in {time.perf_counter() - start:.1f} s — "
+              f"outputs in {opts.out}\n  up to date: {stamp.kinds}")
+        return 0
+    return _build(collect, opts, key, code, root)
+
+
+def _build(collect: Callable, opts: Options, key: str, code: str, root: Path) -> int:
+    from . import uptodate
+    from .catalogs import require_current
+    from .context import bundle_for
+    from .pipeline import kinds, run, summary
+
     bundle, problems = bundle_for(root, opts.variants or None)
     require_current(bundle.project)  # template catalogs out of date with the templates stop a build
     for w in problems.warnings:
         print(w, file=sys.stderr)
     targets = collect(bundle, opts)
+    uptodate.forget_all(opts.out)
     report = run(targets, bundle.project.root, opts.out, force=opts.force, quiet=opts.quiet, jobs=opts.jobs)
     print(summary(report, opts.out))
-    return 1 if report.failed else 0
+    if report.failed:
+        return 1
+    uptodate.record(opts.out, key, bundle.project.root, code, [t.output for t in targets],
+                    [p for t in targets for p in t.inputs], [str(w) for w in problems.warnings], kinds(targets))
+    return 0
 
 
 def cmd_targets(name: str) -> Callable[[argparse.Namespace, Path], int]:

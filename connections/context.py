@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from .errors import Problems
-from .project import Project
-from .validate import Bundle, load_bundle
+
+if TYPE_CHECKING:  # loading the project is costly; a no-op build answered from its stamp never needs it
+    from .validate import Bundle
 
 PAPERS = ("letter", "a4")
 
@@ -29,13 +31,16 @@ class Options:
     strict: bool = False
 
 
-def _stamp(project: Project) -> tuple:
+def _stamp(project) -> tuple:
     files = [project.agency_yml, *sorted(project.content.rglob("*"))]
     return tuple((str(p), p.stat().st_mtime_ns, p.stat().st_size) for p in files if p.is_file())
 
 
 def bundle_for(root: Path, variant_ids: list[str] | None = None) -> tuple[Bundle, Problems]:
     """Load and validate the project; raise UserError listing every error. Cached while files are unchanged."""
+    from .project import Project
+    from .validate import load_bundle
+
     project = Project.at(root)
     key = (project.root, _stamp(project))
     problems = Problems(project.root)

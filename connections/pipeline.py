@@ -15,8 +15,7 @@ import sys
 import tempfile
 import time
 from collections.abc import Callable
-from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -39,6 +38,7 @@ class Target:
     inputs: tuple[Path, ...]  # files whose bytes decide whether to rebuild
     params: tuple[tuple[str, Any], ...] = ()  # options that change the output
     is_dir: bool = False
+    fresh: bool = False  # --force: a renderer that keeps its own cache (manual parts) must not use it
 
     def param(self, name: str, default: Any = None) -> Any:
         return dict(self.params).get(name, default)
@@ -170,6 +170,8 @@ class Progress:
 def run(targets: list[Target], root: Path, out: Path, *, force: bool = False, quiet: bool = False,
         jobs: int | None = None, label: Callable[[Target], str] | None = None) -> Report:
     """Build what is out of date; record each success at once so an interrupted build loses nothing."""
+    from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+
     start = time.perf_counter()
     report = Report()
     code = code_fingerprint()
@@ -182,7 +184,7 @@ def run(targets: list[Target], root: Path, out: Path, *, force: bool = False, qu
         if not force and exists and state.get(t.key) == fp:
             report.up_to_date.append(t)
         else:
-            todo.append((t, fp))
+            todo.append((replace(t, fresh=True) if force else t, fp))
     if not quiet and any(t.output.suffix == ".pdf" for t, _ in todo):
         from .system import warn_once_if_slow_subsetting
 
@@ -235,7 +237,7 @@ def _record(t: Target, fp: str, err: str | None, state: dict[str, str], report: 
     _save_state(out, state)
 
 
-def _kinds(targets: list[Target]) -> str:
+def kinds(targets: list[Target]) -> str:
     counts: dict[str, int] = {}
     for t in targets:
         kind = t.key.split(":", 1)[0]
@@ -248,9 +250,9 @@ def summary(report: Report, out: Path) -> str:
     lines = [f"Built {len(report.built)}, up to date {len(report.up_to_date)}, failed {len(report.failed)} "
              f"in {report.seconds:.1f} s — outputs in {out}"]
     if report.built:
-        lines.append(f"  built: {_kinds(report.built)}")
+        lines.append(f"  built: {kinds(report.built)}")
     if report.up_to_date:
-        lines.append(f"  up to date: {_kinds(report.up_to_date)}")
+        lines.append(f"  up to date: {kinds(report.up_to_date)}")
     for t, err in report.failed:
         lines.append(f"FAILED {t.key}:\n  " + err.replace("\n", "\n  "))
     return "\n".join(lines)

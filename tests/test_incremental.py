@@ -22,7 +22,7 @@ def state(project: Path) -> dict[str, str]:
 def digests(folder: Path) -> dict[str, str]:
     return {p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
             for p in sorted(folder.rglob("*")) if p.is_file() and ".staging" not in p.parts
-            and p.name != ".build-state.json"}
+            and p.name not in {".build-state.json", ".build-stamp.json"}}
 
 
 def built_keys(project: Path, before: dict[str, str]) -> list[str]:

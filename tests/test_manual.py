@@ -93,11 +93,19 @@ def test_cover_and_contents_with_right_page_numbers(dist: Path, bundle) -> None:
     assert toc_numbers(texts[1], list(appendices)) == {k: starts[v] for k, v in appendices.items()}
 
 
-def test_running_header_with_the_current_week_and_page_x_of_y(dist: Path, bundle) -> None:
+def printed_page_numbers(texts: list[str], word: str = "Page") -> list[int | None]:
+    """The number each page prints in its footer ("Page 12"), None where there is none."""
+    out = []
+    for t in texts:
+        found = re.findall(rf"\b{word} (\d+)\b(?! (?:of|de) )", norm(t))
+        out.append(int(found[-1]) if found else None)
+    return out
+
+
+def test_running_header_with_the_current_week_and_page_numbers(dist: Path, bundle) -> None:
     texts = [norm(t) for t in page_texts(manual(dist, "en", "letter"))]
-    total = len(texts)
-    for i, text in enumerate(texts[1:], start=2):
-        assert f"Page {i} of {total}" in text
+    assert printed_page_numbers(texts) == [None, *range(2, len(texts) + 1)]
+    for text in texts[1:]:
         assert "Maple Family Centre" in text
     weeks = bundle.contents["en"].weeks
     starts = chapter_starts(texts, [f"Week {n} · {weeks[n].title}" for n in (3, 4)])
@@ -187,7 +195,7 @@ def test_french_manual(dist: Path, bundle) -> None:
     assert reader.trailer["/Root"]["/Lang"] == "fr"
     assert texts[1].startswith("Table des matières")
     assert "MANUEL D'ANIMATION" in texts[0] and "23 novembre 2026" in texts[0]
-    assert f"Page 3 de {len(texts)}" in texts[2]
+    assert printed_page_numbers(texts) == [None, *range(2, len(texts) + 1)]
     full = " ".join(texts)
     week = bundle.contents["fr"].weeks[1]
     for phrase in (f"Semaine 1 · {week.title}", "Durée : 120 minutes", *map(norm, week.key_messages),

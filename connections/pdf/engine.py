@@ -10,7 +10,7 @@ from __future__ import annotations
 import logging
 import os
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
@@ -63,8 +63,11 @@ def stylesheet(path: Path, root: Path):
     return _state[key]
 
 
-def _dump_for_bench(html: str, base: Path, stylesheets, title: str) -> None:
-    """With CONNECTIONS_BENCH_DUMP set, keep each document's HTML so bench/ can time bare WeasyPrint on it."""
+def _dump_for_bench(html: str, base: Path, stylesheets, title: str, written: bool) -> None:
+    """With CONNECTIONS_BENCH_DUMP set, keep each document's HTML so bench/ can time bare WeasyPrint on it.
+
+    ``written`` is False for a document only laid out (to count its pages): bare WeasyPrint then lays it
+    out too, without writing a PDF, so the floor does the same work the build does."""
     dump = os.environ.get("CONNECTIONS_BENCH_DUMP")
     if not dump:
         return
@@ -75,7 +78,8 @@ def _dump_for_bench(html: str, base: Path, stylesheets, title: str) -> None:
     d = Path(dump)
     d.mkdir(parents=True, exist_ok=True)
     (d / f"{key}.html").write_text(html, encoding="utf-8")
-    meta = {"base": str(base.resolve()), "stylesheets": [str(p) for p in stylesheets], "title": title}
+    meta = {"base": str(base.resolve()), "stylesheets": [str(p) for p in stylesheets], "title": title,
+            "written": written}
     (d / f"{key}.json").write_text(json.dumps(meta), encoding="utf-8")
 
 
@@ -102,6 +106,7 @@ class Rendered:
     data: bytes | None
     pages: int
     last_page_fill: float  # 0 to 1: the share of the last page's height that holds content
+    anchors: dict[str, int] = field(default_factory=dict)  # id -> 0-based page where it first appears
 
 
 def _last_page_fill(doc) -> float:
@@ -135,7 +140,6 @@ def render_pdf_pages(html: str, *, base: Path, root: Path, stylesheets: Sequence
 
         d = dt.datetime.fromisoformat(str(source_date)).replace(tzinfo=dt.UTC)
         os.environ["SOURCE_DATE_EPOCH"] = str(int(d.timestamp()))
-    _dump_for_bench(html, base, stylesheets, title)
     try:
         page = weasyprint.HTML(string=html, base_url=base.resolve().as_uri() + "/", url_fetcher=project_fetcher(root))
         css = [stylesheet(p, root) for p in stylesheets]
@@ -143,7 +147,12 @@ def render_pdf_pages(html: str, *, base: Path, root: Path, stylesheets: Sequence
         options |= {"uncompressed_pdf": False, "custom_metadata": False}
         doc = page.render(stylesheets=css, font_config=font_config(), **options)
         pages, fill = len(doc.pages), _last_page_fill(doc)
+        anchors: dict[str, int] = {}
+        for i, p in enumerate(doc.pages):
+            for name in p.anchors:
+                anchors.setdefault(name, i)
         data = None if max_pages is not None and pages > max_pages else doc.write_pdf(**options)
+        _dump_for_bench(html, base, stylesheets, title, written=data is not None)
     finally:
         log.removeHandler(cap)
         if source_date:
@@ -159,4 +168,4 @@ def render_pdf_pages(html: str, *, base: Path, root: Path, stylesheets: Sequence
         for f in doc.fonts.values():
             used.setdefault(f.family, set()).update("".join(f.to_unicode.values()))
         check_bundled_fonts_used(used, faces, title)
-    return Rendered(data, pages, fill)
+    return Rendered(data, pages, fill, anchors)

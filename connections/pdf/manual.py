@@ -10,6 +10,7 @@ Output paths (``out`` is the dist folder):
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -22,12 +23,13 @@ from ..model import Module, Program, VariantContent, Week
 from ..pipeline import Target, write_atomic
 from ..validate import Bundle
 from . import common
-from .engine import render_pdf
+from .engine import render_pdf_pages
 
 RENDERER = "connections.pdf.manual:render_manual"
 # Program sections printed as appendices rather than in the overview.
 APPENDIX_SECTIONS = ("group-agreement", "disclosure", "duty-to-report")
 ATTENDANCE_ROWS = 15
+PARTS_CACHE = ".cache/manual"  # under the dist folder: each manual's rendered parts (see pdf/parts.py)
 
 
 def manual_path(out: Path, variant: str, paper: str, large_print: bool = False) -> Path:
@@ -49,12 +51,14 @@ def manual_targets(bundle: Bundle, opts: Options) -> list[Target]:
         for m in modules:
             inputs += [m.path, *common.local_files(m.path, project.root)]
         for paper in opts.papers:
+            cache = opts.out / PARTS_CACHE / (f"{vid}-{paper}" + ("-large" if opts.large_print else ""))
             targets.append(Target(
                 key=f"manual:{vid}:{paper}" + (":large" if opts.large_print else ""),
                 output=manual_path(opts.out, vid, paper, opts.large_print),
                 renderer=RENDERER,
                 inputs=tuple(inputs + shared),
-                params=(("variant", vid), ("paper", paper), ("large_print", opts.large_print), ("weight", 20)),
+                params=(("variant", vid), ("paper", paper), ("large_print", opts.large_print), ("weight", 20),
+                        ("parts_cache", str(cache))),
             ))
     return targets
 
@@ -152,8 +156,18 @@ def week_chapter(week: Week, content: VariantContent, values: dict[str, str], la
     return chapter
 
 
-def manual_html(bundle: Bundle, vid: str, paper: str, large_print: bool) -> str:
-    """The whole manual as one HTML document through templates/pdf/manual.html."""
+PLACEHOLDER_PAGE = "000"  # as wide as any page number the manual will print, for the first layout of the contents
+
+
+class _Placeholders(dict):
+    """Page numbers not known yet: every id maps to the widest placeholder."""
+
+    def __missing__(self, key: str) -> str:
+        return PLACEHOLDER_PAGE
+
+
+def manual_context(bundle: Bundle, vid: str, paper: str, large_print: bool) -> dict:
+    """Everything manual.html needs except which part to print: the Markdown is rendered once per manual."""
     project = bundle.project
     content = bundle.contents[vid]
     variant = content.variant
@@ -166,8 +180,7 @@ def manual_html(bundle: Bundle, vid: str, paper: str, large_print: bool) -> str:
     appendix = {sid: _part(program, sid, content, values, lang) for sid in APPENDIX_SECTIONS}
     weeks = [week_chapter(content.weeks[n], content, values, lang) for n in sorted(content.weeks)]
     local, national = common.help_lines(agency, variant, discreet=False)
-    env = common.environment(project, variant)
-    return env.get_template("pdf/manual.html").render(
+    return dict(
         variant=variant,
         program=program,
         program_title=render_inline(program.title, placeholders=values, lang=lang),
@@ -186,17 +199,82 @@ def manual_html(bundle: Bundle, vid: str, paper: str, large_print: bool) -> str:
     )
 
 
+def part_names(context: dict) -> list[str]:
+    """The manual's parts in print order: front matter, overview, each week, appendices."""
+    return ["front", "overview", *(ch.anchor for ch in context["weeks"]), "appendices"]
+
+
+_ID = re.compile(r'\sid="([^"]+)"')
+_HREF = re.compile(r'\shref="#([^"]+)"')
+
+
+def part_html(bundle: Bundle, context: dict, name: str, first_page: int = 1,
+              toc_pages: dict[str, str] | None = None) -> tuple[str, set[str]]:
+    """One part of the manual as its own HTML document, and the ids it links to in other parts."""
+    env = common.environment(bundle.project, context["variant"])
+    template = env.get_template("pdf/manual.html")
+    args = dict(context, manual_part=name, first_page=first_page, toc_pages=toc_pages or _Placeholders())
+    html = template.render(**args, stubs=())
+    foreign = sorted(set(_HREF.findall(html)) - set(_ID.findall(html)))
+    if foreign:
+        html = template.render(**args, stubs=foreign)
+    return html, set(foreign)
+
+
+def manual_html(bundle: Bundle, vid: str, paper: str, large_print: bool) -> str:
+    """The manual's parts as HTML, one after the other (for reading and testing; PDFs are made part by part)."""
+    context = manual_context(bundle, vid, paper, large_print)
+    return "\n".join(part_html(bundle, context, name)[0] for name in part_names(context))
+
+
 def render_manual(target: Target, root: Path) -> None:
-    """Renderer (runs in a worker): one manual PDF, written atomically."""
+    """Renderer (runs in a worker): one manual PDF, rendered by parts, each part reused while unchanged.
+
+    Order: the front matter is laid out with placeholder page numbers to learn its length; each
+    following part starts on the page after the last; then the contents are printed with the
+    real numbers (laid out again only if that changed their length), and the parts are joined.
+    """
+    from ..pipeline import code_fingerprint
+    from .merge import merge
+    from .parts import PartCache, salt
+
     bundle, _ = bundle_for(root)
     vid, paper, large_print = target.param("variant"), target.param("paper"), target.param("large_print", False)
     project = bundle.project
     content = bundle.contents[vid]
     variant = content.variant
-    html = manual_html(bundle, vid, paper, large_print)
+    modules = {m.path for m in content.modules()}
+    cache = PartCache(Path(target.param("parts_cache")), salt(code_fingerprint(),
+                      [p for p in target.inputs if p not in modules]), fresh=target.fresh)
+    context = manual_context(bundle, vid, paper, large_print)
     sources = [m.path for m in content.modules()] + [variant.directory / "variant.yml", project.agency_yml]
-    data = render_pdf(html, base=variant.directory, root=project.root,
-                      stylesheets=common.stylesheets(project, "manual.css", large_print=large_print),
-                      title=f"{variant.label} facilitator manual", lang=variant.lang,
-                      source_date=variant.content_date.isoformat(), sources=sources)
+    style = common.stylesheets(project, "manual.css", large_print=large_print)
+    title = f"{variant.label} facilitator manual"
+
+    def renderer(html: str):
+        def render(layout_only: bool):
+            return render_pdf_pages(html, base=variant.directory, root=project.root, stylesheets=style, title=title,
+                                    lang=variant.lang, source_date=variant.content_date.isoformat(),
+                                    sources=sources, max_pages=0 if layout_only else None)
+        return render
+
+    names = part_names(context)
+    front_html, _ = part_html(bundle, context, "front")
+    front_pages = cache.get(front_html, renderer(front_html), layout_only=True).pages
+    for _attempt in range(3):
+        body, stubs, pages, page = [], [], {}, front_pages + 1
+        for name in names[1:]:
+            html, foreign = part_html(bundle, context, name, first_page=page)
+            part = cache.get(html, renderer(html))
+            pages |= {anchor: str(page + i) for anchor, i in part.anchors.items() if anchor not in foreign}
+            body.append(part)
+            stubs.append(foreign)
+            page += part.pages
+        front_html, foreign = part_html(bundle, context, "front", toc_pages=pages)
+        front = cache.get(front_html, renderer(front_html))
+        if front.pages == front_pages:
+            break
+        front_pages = front.pages  # the real numbers changed the contents' length: lay the rest out again
+    data = merge([p.data for p in (front, *body)], [foreign, *stubs])  # type: ignore[misc]
     write_atomic(target.output, data)
+    cache.prune()

@@ -1,0 +1,91 @@
+"""A rebuild with nothing to do is answered from the last complete build's stamp, without loading the
+project; any change to any file it could read, a missing output, or another command's build since,
+sends it back to deciding output by output."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from conftest import MINIMAL, REPO, copy_project, run_build
+
+from tests.fixtures.pdf.pdf_project import norm, pdf_text
+
+ARGS = ("all", "--paper", "letter", "--quiet")
+
+
+def build_in_process(project: Path, *args: str) -> tuple[str, bool]:
+    """Run a build in a fresh interpreter; its output, and whether it loaded the project (validation)."""
+    code = ("import sys; sys.path.insert(0, sys.argv[1]); from connections.cli import main; "
+            "rc = main(['--project', sys.argv[2], *sys.argv[3:]]); "
+            "print('connections.validate' in sys.modules, 'weasyprint' in sys.modules, rc)")
+    out = subprocess.run([sys.executable, "-c", code, str(REPO), str(project), *args], capture_output=True,
+                         text=True, timeout=600)
+    *lines, last = out.stdout.strip().splitlines()
+    loaded, weasy, rc = last.split()
+    assert rc == "0", out.stdout + out.stderr
+    return "\n".join(lines), loaded == "True"
+
+
+@pytest.fixture(scope="module")
+def small(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    project = copy_project(tmp_path_factory.mktemp("uptodate") / "project")
+    shutil.rmtree(project / "content")
+    shutil.copytree(MINIMAL / "content", project / "content")
+    result = run_build(*ARGS, project=project)
+    assert result.code == 0, result.err
+    return project
+
+
+def test_nothing_changed_is_answered_without_loading_the_project(small: Path) -> None:
+    out, loaded = build_in_process(small, *ARGS)
+    assert "Built 0, up to date 23, failed 0" in out
+    assert "up to date: 6 cohort, 12 handout, 2 manual, 3 site" in out
+    assert not loaded
+
+
+def test_any_added_edited_or_removed_file_is_looked_at(small: Path) -> None:
+    note = small / "notes-for-the-team.txt"
+    note.write_text("Relire la semaine 2.\n", encoding="utf-8")
+    out, loaded = build_in_process(small, *ARGS)
+    assert loaded and "Built 0, up to date 23" in out  # looked at, and nothing to rebuild for it
+    out, loaded = build_in_process(small, *ARGS)
+    assert not loaded
+    note.unlink()
+    out, loaded = build_in_process(small, *ARGS)
+    assert loaded and "Built 0, up to date 23" in out
+    (small / "agency.yml").write_text((small / "agency.yml").read_text(encoding="utf-8") + "\n", encoding="utf-8")
+    out, loaded = build_in_process(small, *ARGS)
+    assert loaded
+
+
+def test_a_missing_output_is_built_again(small: Path) -> None:
+    handout = small / "dist/handouts/en/week-2-letter.pdf"
+    handout.unlink()
+    out, loaded = build_in_process(small, *ARGS)
+    assert loaded and "Built 1, up to date 22" in out
+    assert handout.is_file()
+
+
+def test_another_commands_build_voids_the_stamp(small: Path) -> None:
+    """Edit, build only the manual, undo the edit: the full build must see that the manual is not right."""
+    week3 = small / "content/fr/week-3.md"
+    original = week3.read_text(encoding="utf-8")
+    assert build_in_process(small, *ARGS)[1] is False  # stamped
+    week3.write_text(original.replace("Texte de la section.", "Une version provisoire.", 1), encoding="utf-8")
+    out, _ = build_in_process(small, "manual", "--variant", "fr", "--paper", "letter", "--quiet")
+    assert "Built 1," in out
+    manual = small / "dist/manual/fr/facilitator-manual-letter.pdf"
+    assert "Une version provisoire." in norm(pdf_text(manual))
+    week3.write_text(original, encoding="utf-8")
+    out, loaded = build_in_process(small, *ARGS)
+    assert loaded and "Built 1, up to date 22" in out
+    assert "Une version provisoire." not in norm(pdf_text(manual))
+
+
+def test_force_does_not_use_the_stamp(small: Path) -> None:
+    out, loaded = build_in_process(small, "site", "--force", "--quiet")
+    assert loaded and "Built 3, up to date 0" in out
