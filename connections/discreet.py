@@ -134,12 +134,14 @@ def _check_week(week: Week, front_line: int, words: WordList, values: dict[str, 
 
 
 def _check_help_lines(bundle: Bundle, problems: Problems) -> None:
-    """Warn (the agency decides) on help line names that discreet handouts print and that name violence."""
+    """Warn (the agency decides) on help line names that discreet handouts print and that name violence.
+
+    Each variant's discreet handouts print the name in that variant's language where agency.yml gives
+    one (``name: {en: …, fr: …}``), so every variant's name is read against that variant's words.
+    """
     agency = bundle.agency
     if agency is None or agency.path is None or not agency.help_lines:
         return
-    lists = word_lists()
-    langs = list(dict.fromkeys(_language(v.lang) for v in bundle.variants if _language(v.lang) in lists))
     try:
         located = load_yaml(agency.path.read_text(encoding="utf-8"))
     except (OSError, YamlSyntaxError):
@@ -147,10 +149,18 @@ def _check_help_lines(bundle: Bundle, problems: Problems) -> None:
     for i, line in enumerate(agency.help_lines):
         if not line.discreet_ok:
             continue
-        word = next((w for lang in langs if (w := lists[lang].find(line.name))), None)
-        if word:
-            problems.warn(agency.path, located.line("help_lines", i, "name"),
-                          f"help line '{line.name}' is printed on discreet handouts (discreet_ok is true or not "
+        flagged: dict[str, tuple[str, str]] = {}  # name as printed -> (word, language key in agency.yml)
+        for variant in bundle.variants:
+            words = list_for(variant, bundle)
+            name = line.localized(variant.lang).name
+            word = words.find(name) if words is not None else None
+            if word and name not in flagged:
+                lang = variant.lang if variant.lang in line.by_language.get("name", {}) else ""
+                flagged[name] = (word, lang)
+        for name, (word, lang) in flagged.items():
+            where = located.line("help_lines", i, "name", *([lang] if lang else []))
+            problems.warn(agency.path, where,
+                          f"help line '{name}' is printed on discreet handouts (discreet_ok is true or not "
                           f"set) and its name has the word '{word}'; {WHY}. Set 'discreet_ok: false' on this line "
                           "unless your agency has decided the name is safe at home")
 

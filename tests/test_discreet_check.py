@@ -126,6 +126,23 @@ def test_help_lines_printed_on_discreet_handouts_warn(minimal: Path) -> None:
         f"is true or not set) and its name has the word 'violence'; {WHY}. {how}"]
 
 
+def test_help_line_name_in_each_language_is_read_against_that_language(minimal: Path) -> None:
+    """French discreet handouts print the French name: a flagged word there is found even when the English
+    name is neutral."""
+    edit(minimal / "agency.yml", "  - {name: Local line, number: 555-0101, last_verified: 2026-10-01}\n",
+         "  - {name: Local line, number: 555-0101, last_verified: 2026-10-01}\n"
+         "  - name:\n"
+         "      en: Riverside Support Line\n"
+         "      fr: Ligne d'écoute en violence conjugale\n"
+         "    number: 555-0105\n")
+    result = run_build("check", project=minimal)
+    assert result.code == 0, result.err
+    how = "Set 'discreet_ok: false' on this line unless your agency has decided the name is safe at home"
+    assert lines_of(result.out) == [
+        f"agency.yml:8: warning: help line 'Ligne d'écoute en violence conjugale' is printed on discreet handouts "
+        f"(discreet_ok is true or not set) and its name has the word 'violence'; {WHY}. {how}"]
+
+
 def test_placeholder_printing_a_flagged_agency_name_warns(minimal: Path) -> None:
     edit(minimal / "agency.yml", "name: Test Agency", "name: Test Assault Centre")
     set_discreet_body(minimal / W2, "Your group meets at [[agency.name]].")
