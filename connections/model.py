@@ -100,11 +100,27 @@ class HelpLine:
     last_verified: dt.date | None = None
     discreet_ok: bool = True  # safe to print on a discreet handout
     by_language: dict[str, dict[str, str]] = field(default_factory=dict)  # field -> {language: text}
+    # field -> language of its text, where it is printed in another language than the page's (set by localized)
+    text_lang: dict[str, str] = field(default_factory=dict)
 
     def localized(self, lang: str) -> HelpLine:
-        """This line with its name, hours and languages in ``lang`` where agency.yml gives them."""
-        texts = {f: v[lang] for f, v in self.by_language.items() if lang in v}
-        return dataclasses.replace(self, **texts) if texts else self
+        """This line with its name, hours and languages in ``lang`` where agency.yml gives them.
+
+        Where agency.yml gives a field per language but not in ``lang``, the English (or first) text is
+        printed, and ``text_lang`` says which language it is in, so pages can mark it for screen readers.
+        A region tag falls back to its language (``fr-CA`` reads ``fr``).
+        """
+        texts, langs = {}, {}
+        for f, by_lang in self.by_language.items():
+            key = lang if lang in by_lang else lang.split("-")[0]
+            if key in by_lang:
+                texts[f] = by_lang[key]
+            else:
+                fallback = "en" if "en" in by_lang else next(iter(by_lang))
+                texts[f] = by_lang[fallback]
+                if fallback.split("-")[0] != lang.split("-")[0]:
+                    langs[f] = fallback
+        return dataclasses.replace(self, **texts, text_lang=langs) if self.by_language else self
 
 
 @dataclass

@@ -35,6 +35,9 @@ def test_help_line_texts_per_language(tmp_path: Path) -> None:
     assert (first.localized("fr").name, first.localized("fr").hours) == ("Ligne santé familiale",
                                                                         "du lundi au vendredi")
     assert first.localized("iu").name == "Family Health Line"  # no text for that language: the default
+    assert first.localized("iu").text_lang == {"name": "en", "hours": "en"}  # … said to be in English
+    assert first.localized("fr").text_lang == {} and first.localized("en").text_lang == {}
+    assert first.localized("fr-CA").name == "Ligne santé familiale"  # a region reads its language
     assert second.localized("fr").name == "Only English Line"
 
 
@@ -61,3 +64,21 @@ def test_french_handout_prints_the_french_hours(minimal: Path) -> None:
                           capture_output=True, text=True, check=True).stdout
     assert "Ligne santé familiale" in text and "du lundi au vendredi" in text
     assert "Family Health Line" not in text
+
+
+def test_text_without_a_translation_is_marked_with_its_language(minimal: Path) -> None:
+    """A line given only in English prints in English on the French site, marked lang="en" for screen readers;
+    the text given in French is not marked."""
+    (minimal / "agency.yml").write_text(AGENCY.replace("{en: Family Health Line, fr: Ligne santé familiale}",
+                                                       "{en: Harbour Support Line}"), encoding="utf-8")
+    for part in ("templates", "locales", "mkdocs.yml"):
+        src = REPO / part
+        shutil.copytree(src, minimal / part) if src.is_dir() else shutil.copy(src, minimal / part)
+    result = run_build("site", "--variant", "fr", "--quiet", project=minimal)
+    assert result.code == 0, result.err + result.out
+    html = (minimal / "dist/site/fr/resources.html").read_text(encoding="utf-8")
+    assert '<span lang="en">Harbour Support Line</span>' in html
+    assert "<td>du lundi au vendredi</td>" in html
+    assert "<td>Only English Line</td>" in html  # one plain text: its language is not known, so not marked
+    english = (minimal / "dist/site/en/resources.html")
+    assert not english.exists() or 'lang="en">Harbour' not in english.read_text(encoding="utf-8")

@@ -218,12 +218,12 @@ class PageWriter:
 
     def help_lines(self) -> tuple[list[dict], list[dict]]:
         local = [{"name": h.name, "number": h.number, "tel": _tel(h.number), "hours": h.hours,
-                  "languages": h.languages, "verified": self.date(h.last_verified)}
+                  "languages": h.languages, "verified": self.date(h.last_verified), "text_lang": h.text_lang}
                  for h in (line.localized(self.variant.lang) for line in self.agency.help_lines)]
         national = []
         if self.agency.national_lines:
             national = [{"name": h.name, "number": h.number, "tel": _tel(h.number), "hours": h.hours,
-                         "languages": h.languages, "verified": self.date(h.last_verified)}
+                         "languages": h.languages, "verified": self.date(h.last_verified), "text_lang": {}}
                         for h in load_national_lines(self.variant.lang)]
         return local, national
 
