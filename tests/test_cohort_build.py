@@ -209,7 +209,12 @@ def test_summary_counts_match_the_record(built: dict) -> None:
         assert row[1] == SESSION_DAYS[week - 1].isoformat()
         assert int(row[2]) == sum(status(i, week) == "présente" for i in range(1, N + 1))
         assert int(row[3]) == sum(status(i, week) == "excusée" for i in range(1, N + 1))
-    totals = {r[0]: r[1] for r in rows[8:] if r}
+    assert len(rows) == 7, "one table: the heading and a row per session"
+    raw = (built["res"] / "summary-totals.csv").read_bytes()
+    assert raw.startswith(b"\xef\xbb\xbf")
+    total_rows = list(csv.reader(io.StringIO(raw.decode("utf-8-sig"))))
+    assert total_rows[0] == ["Mesure", "Valeur"] and all(len(r) == 2 for r in total_rows)
+    totals = dict(total_rows[1:])
     completed = sum(present_count(i) >= 5 for i in range(1, N + 1))
     assert totals["Participantes"] == str(N)
     assert totals["Taux d'achèvement"] == f"{round(100 * completed / N)}%"
@@ -218,7 +223,7 @@ def test_summary_counts_match_the_record(built: dict) -> None:
     text = " ".join(pages(built["res"] / "summary.pdf"))
     assert "Sommaire des présences" in text and "Participantes présentes à chaque séance" in text
     assert not any(f"Fictive-{i}" in text for i in range(1, N + 1))
-    for name in ("certificates.pdf", "summary.pdf", "summary.csv"):  # byte-identical on a second build
+    for name in ("certificates.pdf", "summary.pdf", "summary.csv", "summary-totals.csv"):  # byte-identical
         assert (built["out2"] / "cohorts" / "groupe-test" / name).read_bytes() == \
             (built["res"] / name).read_bytes(), name
 
@@ -271,7 +276,8 @@ def test_sample_cohort_is_part_of_the_full_build(built: dict, tmp_path: Path) ->
     assert not report.failed, report.failed
     res = tmp_path / "cohorts" / "sample-2027-spring"
     assert sorted(f.name for f in res.iterdir()) == ["attendance-letter.pdf", "certificates.pdf", "sessions.ics",
-                                                     "signin-letter.pdf", "summary.csv", "summary.pdf"]
+                                                     "signin-letter.pdf", "summary-totals.csv", "summary.csv",
+                                                     "summary.pdf"]
     text = " ".join(pages(res / "attendance-letter.pdf"))
     assert "Tuesday, March 2, 2027" in text and "Attendance" in text
     assert all_targets.sample_cohort(bundle, Options(out=tmp_path, variants=["fr"])) == []

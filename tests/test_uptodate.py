@@ -37,13 +37,14 @@ def small(tmp_path_factory: pytest.TempPathFactory) -> Path:
     shutil.copytree(MINIMAL / "content", project / "content")
     result = run_build(*ARGS, project=project)
     assert result.code == 0, result.err
+    assert "Built 24, up to date 0" in result.out  # 7 cohort outputs, 12 handouts, 2 manuals, 3 sites
     return project
 
 
 def test_nothing_changed_is_answered_without_loading_the_project(small: Path) -> None:
     out, loaded = build_in_process(small, *ARGS)
-    assert "Built 0, up to date 23, failed 0" in out
-    assert "up to date: 6 cohort, 12 handout, 2 manual, 3 site" in out
+    assert "Built 0, up to date 24, failed 0" in out
+    assert "up to date: 7 cohort, 12 handout, 2 manual, 3 site" in out
     assert not loaded
 
 
@@ -51,12 +52,12 @@ def test_any_added_edited_or_removed_file_is_looked_at(small: Path) -> None:
     note = small / "notes-for-the-team.txt"
     note.write_text("Relire la semaine 2.\n", encoding="utf-8")
     out, loaded = build_in_process(small, *ARGS)
-    assert loaded and "Built 0, up to date 23" in out  # looked at, and nothing to rebuild for it
+    assert loaded and "Built 0, up to date 24" in out  # looked at, and nothing to rebuild for it
     out, loaded = build_in_process(small, *ARGS)
     assert not loaded
     note.unlink()
     out, loaded = build_in_process(small, *ARGS)
-    assert loaded and "Built 0, up to date 23" in out
+    assert loaded and "Built 0, up to date 24" in out
     (small / "agency.yml").write_text((small / "agency.yml").read_text(encoding="utf-8") + "\n", encoding="utf-8")
     out, loaded = build_in_process(small, *ARGS)
     assert loaded
@@ -66,7 +67,7 @@ def test_a_missing_output_is_built_again(small: Path) -> None:
     handout = small / "dist/handouts/en/week-2-letter.pdf"
     handout.unlink()
     out, loaded = build_in_process(small, *ARGS)
-    assert loaded and "Built 1, up to date 22" in out
+    assert loaded and "Built 1, up to date 23" in out
     assert handout.is_file()
 
 
@@ -82,7 +83,7 @@ def test_another_commands_build_voids_the_stamp(small: Path) -> None:
     assert "Une version provisoire." in norm(pdf_text(manual))
     week3.write_text(original, encoding="utf-8")
     out, loaded = build_in_process(small, *ARGS)
-    assert loaded and "Built 1, up to date 22" in out
+    assert loaded and "Built 1, up to date 23" in out
     assert "Une version provisoire." not in norm(pdf_text(manual))
 
 

@@ -62,13 +62,18 @@ def summarize(inp: CohortInputs) -> Summary:
     )
 
 
-def summary_rows(texts, summary: Summary, cohort: Cohort) -> list[list[str]]:
-    """The CSV: a table per session, an empty row, then one 'measure, value' row per total."""
+def session_rows(texts, summary: Summary, cohort: Cohort) -> list[list[str]]:
+    """summary.csv: one table, a row per session (a spreadsheet can sort, filter and chart it as it is)."""
     rows = [[texts.week, texts.date, texts.present, texts.excused, texts.absent]]
     for s, session in zip(summary.sessions, cohort.sessions, strict=True):
         rows.append([str(s.number), session.date.isoformat(), str(s.present), str(s.excused), str(s.absent)])
-    rows.append([])
-    rows += [
+    return rows
+
+
+def total_rows(texts, summary: Summary) -> list[list[str]]:
+    """summary-totals.csv: one table of 'measure, value' rows for the whole group."""
+    return [
+        [texts.measure, texts.value],
         [texts.participants, str(summary.enrolled)],
         [str(texts.completed_label(summary.threshold, len(summary.sessions))), str(summary.completed)],
         [texts.completion_rate, f"{round(summary.rate * 100)}%"],
@@ -77,17 +82,29 @@ def summary_rows(texts, summary: Summary, cohort: Cohort) -> list[list[str]]:
         [texts.transport_people, str(summary.transport_people)],
         [texts.transport_sessions, str(summary.transport_sessions)],
     ]
-    return rows
+
+
+def _write_csv(path: Path, rows: list[list[str]]) -> None:
+    """UTF-8 with a BOM, so Excel shows French accents right."""
+    buf = io.StringIO()
+    csv.writer(buf).writerows(rows)
+    write_atomic(path, buf.getvalue().encode("utf-8-sig"))
 
 
 def summary_csv(target: Target, root: Path) -> None:
-    """summary.csv in UTF-8 with a BOM, so Excel shows French accents right."""
+    """Renderer: summary.csv, present, excused and absent per session."""
     from .render import _load, texts
 
     inp = _load(target, root)
-    buf = io.StringIO()
-    csv.writer(buf).writerows(summary_rows(texts(inp), summarize(inp), inp.cohort))
-    write_atomic(target.output, buf.getvalue().encode("utf-8-sig"))
+    _write_csv(target.output, session_rows(texts(inp), summarize(inp), inp.cohort))
+
+
+def totals_csv(target: Target, root: Path) -> None:
+    """Renderer: summary-totals.csv, the group's totals (participants, completion, childcare, transportation)."""
+    from .render import _load, texts
+
+    inp = _load(target, root)
+    _write_csv(target.output, total_rows(texts(inp), summarize(inp)))
 
 
 def chart_svg(env: jinja2.Environment, texts, summary: Summary, cohort: Cohort) -> tuple[str, str]:

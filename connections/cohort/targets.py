@@ -71,7 +71,7 @@ def _certificates(bundle: Bundle, opts: Options, inp: CohortInputs) -> list[Targ
     params = (*_base(bundle, inp), ("attendance", str(inp.record.path)), ("threshold", inp.threshold),
               ("record", True))
     made = [("certificates", "pdf", "render:certificates_pdf", 3), ("summary", "pdf", "render:summary_pdf", 1),
-            ("summary", "csv", "summary:summary_csv", 0)]
+            ("summary", "csv", "summary:summary_csv", 0), ("summary-totals", "csv", "summary:totals_csv", 0)]
     return [Target(key=f"cohort:{inp.cohort.id}:{name}.{ext}", output=out / f"{name}.{ext}",
                    renderer=f"{PKG}.{renderer}", inputs=_inputs(inp, inp.record.path),
                    params=(*params, ("weight", weight)))
