@@ -244,3 +244,26 @@ def test_bundled_content_manual(tmp_path: Path) -> None:
             assert norm(section.heading) in text
     headings = [f"Week {n} · {weeks[n].title}" for n in sorted(weeks)]
     assert toc_numbers(texts[1], headings) == chapter_starts(texts, headings)
+
+
+def test_large_print_manual_cover_on_one_page_and_text_at_18_points(tmp_path: Path) -> None:
+    from tests.fixtures.pdf.pdf_project import text_sizes
+
+    project = make_project(tmp_path / "project")
+    build(project, manual_targets, variants=["fr"], papers=["letter"], large_print=True)
+    path = project / "dist/manual/fr/large-print/facilitator-manual-letter.pdf"
+    texts = [norm(t) for t in page_texts(path)]
+    assert "MANUEL D'ANIMATION" in texts[0] and "Page" not in texts[0]
+    assert texts[1].startswith("Table des matières"), "the cover holds on one page"
+    assert printed_page_numbers(texts) == [None, *range(2, len(texts) + 1)]
+    reader = PdfReader(path)
+    weeks = bundle_for(project)[0].contents["fr"].weeks
+    running = {"Table des matières", f"Semaine 1 · {weeks[1].title}", "Maple Family Centre"}  # headers: smaller
+    week = next(i for i, t in enumerate(texts) if i > 2 and t.startswith("Semaine 1 ·"))
+    body = [(t, size) for i in (1, week, week + 1) for t, size in text_sizes(reader, i)
+            if t.strip() and t not in running and not t.startswith(("Connections ·", "Page "))]
+    assert body and min(size for _, size in body) >= 18 - 0.01, min(body, key=lambda b: b[1])
+    sheet = next(i for i, t in enumerate(texts) if t.startswith("Annexe C · Feuille de présence"))
+    assert page_size(reader, sheet) == (LETTER[1], LETTER[0]), "the attendance sheet turns to fit its columns"
+    assert "Semaine 6" in texts[sheet]
+    assert page_size(reader, sheet - 1) == page_size(reader, len(texts) - 1) == LETTER
