@@ -168,3 +168,15 @@ def test_reused_parts_give_the_same_bytes_as_fresh_ones(project: Path) -> None:
     shutil.copyfile(manual(project), from_cache)
     assert build_fr(project, force=True) == ["manual:fr:letter"]  # every part rendered again
     assert manual(project).read_bytes() == from_cache.read_bytes()
+
+
+def test_a_part_cut_short_in_the_cache_is_rendered_again(project: Path) -> None:
+    folder = project / "dist" / PARTS_CACHE / "fr-letter"
+    part = next(p for p in sorted(folder.glob("*.pdf")) if norm(week_headings(project)[3]) in norm(pdf_text(p))
+                and "Table des matières" not in pdf_text(p))
+    data = part.read_bytes()
+    part.write_bytes(data[: len(data) // 2])
+    manual(project).unlink()
+    assert build_fr(project) == ["manual:fr:letter"]
+    assert part.read_bytes() == data
+    assert_numbers_right(manual(project), week_headings(project))

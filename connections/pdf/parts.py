@@ -55,6 +55,8 @@ class PartCache:
             try:
                 meta = json.loads(record.read_text(encoding="utf-8"))
                 data = None if layout_only else pdf.read_bytes()
+                if data is not None and not _whole(data):
+                    raise ValueError("cut short")  # a disk that filled up, a copy stopped half-way
                 self.hits += 1
                 return Part(data, int(meta["pages"]), {str(k): int(v) for k, v in meta["anchors"].items()})
             except (OSError, ValueError, KeyError, TypeError, AttributeError):
@@ -76,6 +78,11 @@ class PartCache:
                 p.unlink(missing_ok=True)
             elif p.name.endswith(".tmp"):
                 p.unlink(missing_ok=True)
+
+
+def _whole(data: bytes) -> bool:
+    """A PDF that was written to its end (the atomic write makes anything else someone else's doing)."""
+    return data.startswith(b"%PDF-") and data.rstrip().endswith(b"%%EOF")
 
 
 def salt(code: str, files: list[Path]) -> str:
