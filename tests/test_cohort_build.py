@@ -22,6 +22,7 @@ from connections import targets as all_targets
 from connections.cohort.targets import attendance_targets, calendar_targets, certificate_targets
 from connections.context import Options, bundle_for
 from connections.pipeline import run
+from tests.fixtures.pdf.pdf_project import print_problems
 
 N = 64
 FIRSTS = ["Amélie", "Béatrice", "Céline", "Dorothée", "Émilie", "Françoise", "Gisèle", "Hélène"]
@@ -326,3 +327,12 @@ def test_a_name_the_fonts_cannot_print_is_named_by_row_only(built: dict) -> None
     text = str(exc.value)
     assert "groupe/glyphs/roster.csv:3: row 3 has characters no bundled font can print (U+5B57, U+6F22)" in text
     assert "\u6f22" not in text and "Fictive" not in text
+
+
+def test_every_cohort_page_looks_printable(built: dict) -> None:
+    """Looked at as pictures: attendance and sign-in sheets (60+ rows), certificates and the summary have no
+    blank page and nothing run off the paper or into the edge printers leave white."""
+    pdfs = sorted(built["outs"].rglob("*.pdf"))
+    assert {p.name for p in pdfs} >= {"attendance-letter.pdf", "signin-letter.pdf", "certificates.pdf", "summary.pdf"}
+    problems = {str(p.relative_to(built["outs"])): found for p in pdfs if (found := print_problems(p))}
+    assert problems == {}

@@ -30,6 +30,7 @@ from tests.fixtures.pdf.pdf_project import (
     page_size,
     pdf_text,
     pdf_ua_identifier,
+    print_problems,
     real_content_ok,
     replace_section_body,
     shared_dir,
@@ -280,3 +281,12 @@ def test_bundled_content_handouts(tmp_path: Path) -> None:
             discreet = pdf_text(project / "dist/handouts" / v.id / "notes" / f"notes-{n}-letter.pdf")
             for words in DISCREET_WORDS.values():
                 assert not found_words(discreet, words), (v.id, n, found_words(discreet, words))
+
+
+def test_every_handout_looks_printable(dist: Path) -> None:
+    """Looked at as pictures: every handout built here (each variant and paper, discreet, large print) has no
+    blank page and nothing run off the paper or into the edge printers leave white."""
+    pdfs = sorted(p for p in (dist / "handouts").rglob("*.pdf"))
+    assert len(pdfs) >= 30
+    problems = {str(p.relative_to(dist)): found for p in pdfs if (found := print_problems(p))}
+    assert problems == {}

@@ -22,6 +22,7 @@ from tests.fixtures.pdf.pdf_project import (
     page_size,
     page_texts,
     pdf_ua_identifier,
+    print_problems,
     real_content_ok,
     shared_dir,
 )
@@ -250,15 +251,25 @@ def test_large_print_manual_cover_on_one_page_and_text_at_18_points(tmp_path: Pa
     from tests.fixtures.pdf.pdf_project import text_sizes
 
     project = make_project(tmp_path / "project")
+    week2 = project / "content/fr/week-2.md"  # a title as long as the bundled one: its running header wraps
+    text = week2.read_text(encoding="utf-8")
+    title = next(line for line in text.splitlines() if line.startswith("title:"))
+    week2.write_text(text.replace(title, "title: Ce qu'on a vécu enfant compte encore aujourd'hui", 1),
+                     encoding="utf-8")
+    agency = project / "agency.yml"  # and a long agency name beside it
+    agency.write_text(agency.read_text(encoding="utf-8").replace(
+        "Maple Family Centre", "Maple Family Resource Centre of the North Shore", 1), encoding="utf-8")
     build(project, manual_targets, variants=["fr"], papers=["letter"], large_print=True)
     path = project / "dist/manual/fr/large-print/facilitator-manual-letter.pdf"
+    assert print_problems(path) == []
     texts = [norm(t) for t in page_texts(path)]
     assert "MANUEL D'ANIMATION" in texts[0] and "Page" not in texts[0]
     assert texts[1].startswith("Table des matières"), "the cover holds on one page"
     assert printed_page_numbers(texts) == [None, *range(2, len(texts) + 1)]
     reader = PdfReader(path)
     weeks = bundle_for(project)[0].contents["fr"].weeks
-    running = {"Table des matières", f"Semaine 1 · {weeks[1].title}", "Maple Family Centre"}  # headers: smaller
+    running = {"Table des matières", f"Semaine 1 · {weeks[1].title}",  # headers and footers: smaller
+               "Maple Family Resource Centre of the North Shore", "Maple Family Resource Centre of", "the North Shore"}
     week = next(i for i, t in enumerate(texts) if i > 2 and t.startswith("Semaine 1 ·"))
     body = [(t, size) for i in (1, week, week + 1) for t, size in text_sizes(reader, i)
             if t.strip() and t not in running and not t.startswith(("Connections ·", "Page "))]
@@ -267,3 +278,9 @@ def test_large_print_manual_cover_on_one_page_and_text_at_18_points(tmp_path: Pa
     assert page_size(reader, sheet) == (LETTER[1], LETTER[0]), "the attendance sheet turns to fit its columns"
     assert "Semaine 6" in texts[sheet]
     assert page_size(reader, sheet - 1) == page_size(reader, len(texts) - 1) == LETTER
+
+
+def test_every_page_looks_printable(dist: Path) -> None:
+    """Looked at as pictures: no blank page, nothing run off the paper or into the edge printers leave white."""
+    for vid, paper in (("en", "letter"), ("fr", "a4"), ("iu", "letter")):
+        assert print_problems(manual(dist, vid, paper)) == [], (vid, paper)
