@@ -221,12 +221,6 @@ def part_html(bundle: Bundle, context: dict, name: str, first_page: int = 1,
     return html, set(foreign)
 
 
-def manual_html(bundle: Bundle, vid: str, paper: str, large_print: bool) -> str:
-    """The manual's parts as HTML, one after the other (for reading and testing; PDFs are made part by part)."""
-    context = manual_context(bundle, vid, paper, large_print)
-    return "\n".join(part_html(bundle, context, name)[0] for name in part_names(context))
-
-
 def render_manual(target: Target, root: Path) -> None:
     """Renderer (runs in a worker): one manual PDF, rendered by parts, each part reused while unchanged.
 
