@@ -46,6 +46,17 @@ def copy_project(dest: Path, source: Path = REPO) -> Path:
     return dest
 
 
+def built_small_project(dest: Path, *args: str) -> tuple[Path, Result]:
+    """The bundled templates, fonts, catalogs and sample cohort with the small fixture content, built once
+    with ``args``: a whole project whose full build takes seconds."""
+    project = copy_project(dest)
+    shutil.rmtree(project / "content")
+    shutil.copytree(MINIMAL / "content", project / "content")
+    result = run_build(*args, project=project)
+    assert result.code == 0, result.err
+    return project, result
+
+
 @pytest.fixture
 def minimal(tmp_path: Path) -> Path:
     """A small valid project (English and French) to break one file at a time."""

@@ -4,13 +4,12 @@ from __future__ import annotations
 
 import hashlib
 import json
-import shutil
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
-from conftest import MINIMAL, REPO, copy_project, run_build
+from conftest import REPO, built_small_project, run_build
 
 ARGS = ("all", "--paper", "letter", "--quiet")
 
@@ -34,12 +33,7 @@ def built_keys(project: Path, before: dict[str, str]) -> list[str]:
 @pytest.fixture(scope="module")
 def small(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The bundled templates, fonts, catalogs and sample cohort with the small fixture content."""
-    project = copy_project(tmp_path_factory.mktemp("incremental") / "project")
-    shutil.rmtree(project / "content")
-    shutil.copytree(MINIMAL / "content", project / "content")
-    result = run_build(*ARGS, project=project)
-    assert result.code == 0, result.err
-    return project
+    return built_small_project(tmp_path_factory.mktemp("incremental") / "project", *ARGS)[0]
 
 
 def test_edit_rebuilds_exactly_its_dependants(small: Path) -> None:

@@ -4,13 +4,12 @@ sends it back to deciding output by output."""
 
 from __future__ import annotations
 
-import shutil
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
-from conftest import MINIMAL, REPO, copy_project, run_build
+from conftest import REPO, built_small_project
 
 from tests.fixtures.pdf.pdf_project import norm, pdf_text
 
@@ -32,11 +31,7 @@ def build_in_process(project: Path, *args: str) -> tuple[str, bool]:
 
 @pytest.fixture(scope="module")
 def small(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    project = copy_project(tmp_path_factory.mktemp("uptodate") / "project")
-    shutil.rmtree(project / "content")
-    shutil.copytree(MINIMAL / "content", project / "content")
-    result = run_build(*ARGS, project=project)
-    assert result.code == 0, result.err
+    project, result = built_small_project(tmp_path_factory.mktemp("uptodate") / "project", *ARGS)
     assert "Built 24, up to date 0" in result.out  # 7 cohort outputs, 12 handouts, 2 manuals, 3 sites
     return project
 

@@ -19,25 +19,14 @@ import pikepdf
 from pikepdf import Array, Dictionary, Name
 
 
-def _nums(tree: pikepdf.Object) -> list[tuple[int, pikepdf.Object]]:
-    """The (key, value) pairs of a number tree, flat or with /Kids."""
-    out: list[tuple[int, pikepdf.Object]] = []
-    if "/Nums" in tree:
-        nums = tree.Nums
-        out += [(int(nums[i]), nums[i + 1]) for i in range(0, len(nums), 2)]
+def _leaves(tree: pikepdf.Object, key: str) -> list[tuple[pikepdf.Object, pikepdf.Object]]:
+    """The (key, value) pairs of a number tree (``key`` "/Nums") or name tree ("/Names"), flat or with /Kids."""
+    out: list[tuple[pikepdf.Object, pikepdf.Object]] = []
+    if key in tree:
+        flat = tree[key]
+        out += [(flat[i], flat[i + 1]) for i in range(0, len(flat), 2)]
     for kid in tree.get("/Kids", []):
-        out += _nums(kid)
-    return out
-
-
-def _names(tree: pikepdf.Object) -> list[tuple[str, pikepdf.Object]]:
-    """The (name, value) pairs of a name tree, flat or with /Kids."""
-    out: list[tuple[str, pikepdf.Object]] = []
-    if "/Names" in tree:
-        names = tree.Names
-        out += [(str(names[i]), names[i + 1]) for i in range(0, len(names), 2)]
-    for kid in tree.get("/Kids", []):
-        out += _names(kid)
+        out += _leaves(kid, key)
     return out
 
 
@@ -97,7 +86,7 @@ def merge(parts: Sequence[bytes], skip_names: Sequence[set[str]] = ()) -> bytes:
                     if isinstance(copied, Dictionary):
                         copied.P = document
                     document.K.append(copied)
-            pairs = _nums(tree.ParentTree) if "/ParentTree" in tree else []
+            pairs = [(int(k), v) for k, v in _leaves(tree.ParentTree, "/Nums")] if "/ParentTree" in tree else []
             for key, value in pairs:
                 nums.append((key + shift, _copy(out, value)))
             offset += (max(k for k, _ in pairs) + 1) if pairs else 0
@@ -110,7 +99,7 @@ def merge(parts: Sequence[bytes], skip_names: Sequence[set[str]] = ()) -> bytes:
                     annot.StructParent = int(annot.StructParent) + shift
         names = src.Root.get("/Names")
         if names is not None and "/Dests" in names:
-            for name, dest in _names(names.Dests):
+            for name, dest in ((str(k), v) for k, v in _leaves(names.Dests, "/Names")):
                 if name not in skip and name not in dests:
                     dests[name] = _copy(out, dest)
         if "/Outlines" in src.Root:
