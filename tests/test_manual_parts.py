@@ -104,6 +104,7 @@ def test_force_renders_every_part_again(project: Path) -> None:
 
 def test_the_joined_manual_is_one_tagged_document(project: Path) -> None:
     pdf = pikepdf.open(manual(project))
+    assert pdf.check_pdf_syntax() == []  # qpdf reads every object and stream without a complaint
     root = pdf.Root.StructTreeRoot
     (document,) = root.K if isinstance(root.K, pikepdf.Array) else [root.K]
     assert document.S == "/Document"
