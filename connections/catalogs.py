@@ -140,12 +140,24 @@ def _write_if_changed(path: Path, data: bytes) -> bool:
 
 
 def read_catalog(path: Path) -> Catalog:
-    locale = path.parent.parent.name
+    """A .po file (its locale from its folder: locales/<locale>/LC_MESSAGES/) or the .pot template (no locale)."""
+    locale = _folder_locale(path) if path.suffix == ".po" else None
     with path.open("rb") as f:
         try:
             return read_po(f, locale=locale, abort_invalid=True)
         except Exception as exc:  # babel raises PoFileError and others with a line number in the text
             raise UserError(f"{path}: cannot read the catalog: {exc}") from None
+
+
+def _folder_locale(path: Path) -> str | None:
+    """The locale a catalog's folder names, when Babel knows it (plural rules come from it); else none."""
+    from babel import Locale, UnknownLocaleError
+
+    try:
+        Locale.parse(path.parent.parent.name)
+    except (ValueError, UnknownLocaleError):
+        return None
+    return path.parent.parent.name
 
 
 def update(project: Project) -> list[str]:

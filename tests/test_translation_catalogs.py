@@ -28,6 +28,17 @@ def catalog_project(tmp_path: Path) -> Path:
     return project
 
 
+def test_a_project_folder_with_any_name(catalog_project: Path) -> None:
+    """The folder a project is cloned into (here 'agency-2027_v2') is not read as a locale."""
+    moved = catalog_project.parent / "agency-2027_v2"
+    catalog_project.rename(moved)
+    catalogs.update(Project.at(moved))  # writes locales/messages.pot, reads it back
+    _, problems = collect(moved)
+    assert not problems.errors, [str(p) for p in problems.errors]
+    assert catalogs.read_catalog(moved / "locales/messages.pot").locale is None
+    assert str(catalogs.read_catalog(moved / PO).locale) == "fr"
+
+
 def add_string(project: Path, text: str) -> None:
     tpl = project / "templates/pdf/note.html"
     tpl.write_text(tpl.read_text(encoding="utf-8") + f"<p>{{% trans %}}{text}{{% endtrans %}}</p>\n",
