@@ -124,7 +124,7 @@ def cmd_check(args: argparse.Namespace, root: Path) -> int:
 
 def _run_targets(collect: Callable, args: argparse.Namespace, root: Path) -> int:
     from . import uptodate
-    from .pipeline import code_fingerprint
+    from .pipeline import Report, code_fingerprint, summary
 
     start = time.perf_counter()
     opts = options_from(args, root)
@@ -134,8 +134,7 @@ def _run_targets(collect: Callable, args: argparse.Namespace, root: Path) -> int
     if stamp is not None:  # nothing changed since this command last completed: say so without loading anything
         for w in stamp.warnings:
             print(w, file=sys.stderr)
-        print(f"Built 0, up to date {len(stamp.outputs)}, failed 0 in {time.perf_counter() - start:.1f} s — "
-              f"outputs in {opts.out}\n  up to date: {stamp.kinds}")
+        print(summary(Report(seconds=time.perf_counter() - start), opts.out, stamp.kinds, len(stamp.outputs)))
         return 0
     return _build(collect, opts, key, code, root)
 

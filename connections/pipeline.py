@@ -7,6 +7,7 @@ one per core, each keeping its own set-up (fonts, stylesheets, templates) betwee
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import os
@@ -52,8 +53,12 @@ class Report:
     seconds: float = 0.0
 
 
+@functools.cache
 def code_fingerprint() -> str:
-    """The toolkit's own version and source: a change to the code rebuilds everything."""
+    """The toolkit's own version and source: a change to the code rebuilds everything.
+
+    Computed once per process: the code a process runs is the code it imported at its start.
+    """
     h = hashlib.sha256(__version__.encode())
     for p in sorted(PACKAGE_DIR.rglob("*")):
         if p.is_file() and p.suffix in {".py", ".yml", ".css", ".html", ".js"} and "__pycache__" not in p.parts:
@@ -245,14 +250,20 @@ def kinds(targets: list[Target]) -> str:
     return ", ".join(f"{n} {k}" for k, n in counts.items())
 
 
-def summary(report: Report, out: Path) -> str:
-    """The closing lines: what was built, what was up to date, where it went, how long it took."""
-    lines = [f"Built {len(report.built)}, up to date {len(report.up_to_date)}, failed {len(report.failed)} "
+def summary(report: Report, out: Path, up_to_date_kinds: str | None = None, up_to_date: int | None = None) -> str:
+    """The closing lines: what was built, what was up to date, where it went, how long it took.
+
+    ``up_to_date`` and ``up_to_date_kinds`` stand for ``report.up_to_date`` when a no-op was answered
+    from the build stamp, without the targets at hand.
+    """
+    n_up = len(report.up_to_date) if up_to_date is None else up_to_date
+    up_kinds = kinds(report.up_to_date) if up_to_date_kinds is None else up_to_date_kinds
+    lines = [f"Built {len(report.built)}, up to date {n_up}, failed {len(report.failed)} "
              f"in {report.seconds:.1f} s — outputs in {out}"]
     if report.built:
         lines.append(f"  built: {kinds(report.built)}")
-    if report.up_to_date:
-        lines.append(f"  up to date: {kinds(report.up_to_date)}")
+    if n_up:
+        lines.append(f"  up to date: {up_kinds}")
     for t, err in report.failed:
         lines.append(f"FAILED {t.key}:\n  " + err.replace("\n", "\n  "))
     return "\n".join(lines)

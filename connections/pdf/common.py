@@ -65,6 +65,14 @@ def local_files(markdown_path: Path, root: Path) -> list[Path]:
     return out
 
 
+def module_inputs(modules: list, variant: Variant, root: Path) -> list[Path]:
+    """A print output's own content inputs: its module files, what they link to, and the variant's variant.yml."""
+    out = [variant.directory / "variant.yml"]
+    for m in modules:
+        out += [m.path, *local_files(m.path, root)]
+    return out
+
+
 def stylesheets(project: Project, *names: str, large_print: bool = False) -> list[Path]:
     """fonts.css and the shared base first, then the product's own, then large print on top."""
     folder = project.templates / PDF_TEMPLATES

@@ -52,8 +52,7 @@ def handout_targets(bundle: Bundle, opts: Options) -> list[Target]:
             week = content.weeks.get(n)
             if week is None:
                 continue
-            inputs = (week.path, content.variant.directory / "variant.yml",
-                      *common.local_files(week.path, project.root), *shared)
+            inputs = (*common.module_inputs([week], content.variant, project.root), *shared)
             for paper in opts.papers:
                 suffix = (":large" if opts.large_print else "") + (":discreet" if opts.discreet else "")
                 targets.append(Target(

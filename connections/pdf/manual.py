@@ -46,10 +46,7 @@ def manual_targets(bundle: Bundle, opts: Options) -> list[Target]:
     targets = []
     for vid in selected_variants(bundle, opts):
         content = bundle.contents[vid]
-        modules = content.modules()
-        inputs = [content.variant.directory / "variant.yml"]
-        for m in modules:
-            inputs += [m.path, *common.local_files(m.path, project.root)]
+        inputs = common.module_inputs(content.modules(), content.variant, project.root)
         for paper in opts.papers:
             cache = opts.out / PARTS_CACHE / (f"{vid}-{paper}" + ("-large" if opts.large_print else ""))
             targets.append(Target(
@@ -212,12 +209,12 @@ def part_html(bundle: Bundle, context: dict, name: str, first_page: int = 1,
               toc_pages: dict[str, str] | None = None) -> tuple[str, set[str]]:
     """One part of the manual as its own HTML document, and the ids it links to in other parts."""
     env = common.environment(bundle.project, context["variant"])
-    template = env.get_template("pdf/manual.html")
-    args = dict(context, manual_part=name, first_page=first_page, toc_pages=toc_pages or _Placeholders())
-    html = template.render(**args, stubs=())
+    html = env.get_template("pdf/manual.html").render(context, manual_part=name, first_page=first_page,
+                                                      toc_pages=toc_pages or _Placeholders())
     foreign = sorted(set(_HREF.findall(html)) - set(_ID.findall(html)))
-    if foreign:
-        html = template.render(**args, stubs=foreign)
+    if foreign:  # empty anchors for them, so WeasyPrint keeps the links until the parts are joined
+        stubs = "".join(f'<span id="{i}"></span>' for i in foreign)  # as written in the href: attribute-safe
+        html = html.replace("</body>", f'<div class="xref-stubs">{stubs}</div>\n</body>', 1)
     return html, set(foreign)
 
 
