@@ -1,4 +1,7 @@
-"""`build.py check`: every problem in content and configuration, each as path:line: message."""
+"""`build.py check`: every problem in content and configuration, each as path:line: message.
+
+The rules themselves live in connections.rules; every build runs the same ones before it renders.
+"""
 
 from __future__ import annotations
 
@@ -7,31 +10,17 @@ from pathlib import Path
 
 from .errors import Problems
 from .project import Project
+from .rules import run_rules
 from .validate import Bundle, load_bundle
 
-# Extra checks that need the loaded bundle (translation parity, glossary, catalogs, cohorts) register here.
-# Each entry is "module:function", called as function(bundle, problems).
-EXTRA_CHECKS: list[str] = []
-EXTRA_CHECKS += ["connections.translation.parity:check_parity", "connections.translation.glossary:check_glossary",
-                 "connections.translation.typography:check_typography", "connections.catalogs:check_catalogs",
-                 "connections.cohort.checks:check_cohorts"]
-EXTRA_CHECKS += ["connections.discreet:check_discreet"]
 
-
-def _extra(bundle: Bundle, problems: Problems) -> None:
-    import importlib
-
-    for spec in EXTRA_CHECKS:
-        module, func = spec.split(":")
-        getattr(importlib.import_module(module), func)(bundle, problems)
-
-
-def collect(root: Path) -> tuple[Bundle, Problems]:
+def collect(root: Path, kinds: list[str] | None = None) -> tuple[Bundle, Problems]:
+    """Load the project and run the rules (those that concern ``kinds``, or all); nothing is raised."""
     project = Project.at(root)
     problems = Problems(project.root)
     bundle = load_bundle(project, problems)
     if not problems.errors:
-        _extra(bundle, problems)
+        run_rules(bundle, problems, kinds)
     return bundle, problems
 
 

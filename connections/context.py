@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -16,19 +16,27 @@ PAPERS = ("letter", "a4")
 _cache: dict[tuple[Path, tuple], Bundle] = {}
 
 
-@dataclass
+@dataclass(frozen=True)
 class Options:
-    """Options common to every build command."""
+    """The options of a build command, typed and with every path resolved at the command line."""
 
     out: Path
-    variants: list[str] = field(default_factory=list)  # empty: every variant
-    papers: list[str] = field(default_factory=lambda: list(PAPERS))
+    variants: tuple[str, ...] = ()  # empty: every variant
+    papers: tuple[str, ...] = PAPERS
     force: bool = False
     quiet: bool = False
     jobs: int | None = None
     large_print: bool = False
     discreet: bool = False
     strict: bool = False
+    cohort: Path | None = None  # COHORT.yml of the cohort commands (the sample cohort in a full build)
+    attendance: Path | None = None  # certificates: the attendance record
+    threshold: int | None = None  # certificates: sessions needed
+
+    def key(self) -> dict[str, object]:
+        """What decides the outputs (not --quiet, --jobs or --force), for the no-op stamp."""
+        return {k: (str(v) if isinstance(v, Path) else v) for k, v in self.__dict__.items()
+                if k not in {"quiet", "jobs", "force"}}
 
 
 def _stamp(project) -> tuple:

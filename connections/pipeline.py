@@ -22,27 +22,40 @@ from typing import Any
 
 from . import __version__
 from .errors import UserError
+from .files import environment_error, replace_dir_atomic, sha256_file, write_atomic
+
+__all__ = ["Target", "Report", "run", "summary", "write_atomic", "replace_dir_atomic", "code_fingerprint"]
 
 STATE_FILE = ".build-state.json"
-_UMASK = os.umask(0)
-os.umask(_UMASK)
 PACKAGE_DIR = Path(__file__).parent
+# Libraries whose version changes what the toolkit writes: part of every output's fingerprint.
+RENDERING_LIBRARIES = ("weasyprint", "pydyf", "tinycss2", "cssselect2", "mkdocs", "mkdocs-material", "markdown",
+                       "pymdown-extensions", "jinja2", "babel", "pikepdf", "fonttools", "icalendar", "nh3", "tzdata")
 
 
 @dataclass(frozen=True)
 class Target:
-    """One output and what it is made from."""
+    """One output and what it is made from.
 
-    key: str  # unique and stable, e.g. "handout:fr:3:letter"
+    ``render`` is a module-level function (so a worker process can receive it) called as
+    ``render(target, root)``; ``params`` is the output kind's own frozen dataclass of options.
+    """
+
+    kind: str  # the output kind's name in the registry (connections.outputs), e.g. "handouts"
+    key: str  # unique and stable, e.g. "handouts:fr:3:letter"
     output: Path  # absolute path of a file, or of a folder when ``is_dir``
-    renderer: str  # "module:function" called as function(target, root) in a worker
+    render: Callable[[Target, Path], None]
     inputs: tuple[Path, ...]  # files whose bytes decide whether to rebuild
-    params: tuple[tuple[str, Any], ...] = ()  # options that change the output
+    params: Any = None  # a frozen dataclass: the options that change the output
+    weight: int = 1  # relative cost: the heaviest start first
     is_dir: bool = False
+    private: bool = False  # made from a roster: its errors never quote text (it could be a name)
     fresh: bool = False  # --force: a renderer that keeps its own cache (manual parts) must not use it
 
-    def param(self, name: str, default: Any = None) -> Any:
-        return dict(self.params).get(name, default)
+    @property
+    def variant(self) -> str | None:
+        """The content variant this output belongs to, if any (for keeping a variant's outputs in step)."""
+        return getattr(self.params, "variant", None)
 
 
 @dataclass
@@ -53,13 +66,27 @@ class Report:
     seconds: float = 0.0
 
 
+def _library_versions() -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
+    out = []
+    for name in RENDERING_LIBRARIES:
+        try:
+            out.append(f"{name}=={version(name)}")
+        except PackageNotFoundError:
+            out.append(f"{name}: absent")
+    return ";".join(out)
+
+
 @functools.cache
 def code_fingerprint() -> str:
-    """The toolkit's own version and source: a change to the code rebuilds everything.
+    """The toolkit's own version and source, and the versions of the libraries that render: a change to
+    any of them rebuilds everything.
 
     Computed once per process: the code a process runs is the code it imported at its start.
     """
     h = hashlib.sha256(__version__.encode())
+    h.update(_library_versions().encode())
     for p in sorted(PACKAGE_DIR.rglob("*")):
         if p.is_file() and p.suffix in {".py", ".yml", ".css", ".html", ".js"} and "__pycache__" not in p.parts:
             h.update(p.relative_to(PACKAGE_DIR).as_posix().encode())
@@ -71,13 +98,11 @@ def fingerprint(target: Target, code: str, digests: dict[Path, bytes] | None = N
     """Hash of the code, the options and every input's bytes; ``digests`` memoizes files shared by targets."""
     digests = {} if digests is None else digests
     h = hashlib.sha256(code.encode())
+    h.update(f"{target.render.__module__}.{target.render.__qualname__}".encode())
     h.update(repr(target.params).encode())
     for p in sorted(set(target.inputs)):
         if p not in digests:
-            try:
-                digests[p] = hashlib.sha256(p.read_bytes()).digest()
-            except OSError:
-                digests[p] = b"<missing>"
+            digests[p] = sha256_file(p)
         h.update(str(p).encode())
         h.update(digests[p])
     return h.hexdigest()
@@ -85,64 +110,32 @@ def fingerprint(target: Target, code: str, digests: dict[Path, bytes] | None = N
 
 def _load_state(out: Path) -> dict[str, str]:
     try:
-        return json.loads((out / STATE_FILE).read_text(encoding="utf-8"))
+        data = json.loads((out / STATE_FILE).read_text(encoding="utf-8"))
+        return data if isinstance(data, dict) else {}
     except (OSError, ValueError):
         return {}
 
 
 def _save_state(out: Path, state: dict[str, str]) -> None:
-    out.mkdir(parents=True, exist_ok=True)
-    tmp = out / (STATE_FILE + ".tmp")
-    tmp.write_text(json.dumps(state, indent=1, sort_keys=True), encoding="utf-8")
-    os.replace(tmp, out / STATE_FILE)
-
-
-def write_atomic(path: Path, data: bytes) -> None:
-    """Write to a temporary file beside ``path`` and rename it into place."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "wb") as f:
-            f.write(data)
-        os.chmod(tmp, 0o666 & ~_UMASK)  # mkstemp makes 0600; outputs are ordinary files
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-
-
-def replace_dir_atomic(staging: Path, final: Path) -> None:
-    """Swap a fully built folder into place; the old one stays whole until the swap."""
-    final.parent.mkdir(parents=True, exist_ok=True)
-    old = final.with_name(f".{final.name}.old")
-    if old.exists():
-        shutil.rmtree(old)
-    if final.exists():
-        os.replace(final, old)
-    os.replace(staging, final)
-    if old.exists():
-        shutil.rmtree(old, ignore_errors=True)
-
-
-def _resolve(renderer: str) -> Callable[[Target, Path], None]:
-    import importlib
-
-    module, func = renderer.split(":")
-    return getattr(importlib.import_module(module), func)
+    write_atomic(out / STATE_FILE, json.dumps(state, indent=1, sort_keys=True).encode("utf-8"))
 
 
 def render_one(target: Target, root: str) -> str | None:
     """Run in a worker: render one target; return an error message or None."""
     try:
-        _resolve(target.renderer)(target, Path(root))
+        target.render(target, Path(root))
         return None
     except UserError as exc:
         return str(exc)
     except Exception as exc:  # a bug, not the user's mistake: say so, with where it happened
+        if isinstance(exc, OSError) and (err := environment_error(exc, exc.filename or target.output)):
+            return str(err)  # the machine, not the toolkit: a full disk, a folder without permission
         import traceback
 
         where = traceback.extract_tb(exc.__traceback__)[-1]
-        return (f"internal error in the toolkit ({type(exc).__name__}: {exc}) at {Path(where.filename).name}:"
+        # Outputs made from a roster never quote the exception: its text could hold a participant's name.
+        detail = type(exc).__name__ if target.private else f"{type(exc).__name__}: {exc}"
+        return (f"internal error in the toolkit ({detail}) at {Path(where.filename).name}:"
                 f"{where.lineno}; other outputs are unaffected. Please report it with this message.")
 
 
@@ -151,7 +144,7 @@ class Progress:
 
     def __init__(self, total: int, quiet: bool) -> None:
         self.quiet = quiet
-        self.bar = None
+        self.bar: Any = None
         self.done = 0
         self.total = total
         if not quiet and total and sys.stderr.isatty():
@@ -174,7 +167,12 @@ class Progress:
 
 def run(targets: list[Target], root: Path, out: Path, *, force: bool = False, quiet: bool = False,
         jobs: int | None = None, label: Callable[[Target], str] | None = None) -> Report:
-    """Build what is out of date; record each success at once so an interrupted build loses nothing."""
+    """Build what is out of date; record each success at once so an interrupted build loses nothing.
+
+    Before anything renders, every output about to be rebuilt loses its recorded fingerprint: a render
+    that is stopped half-way (Ctrl-C, kill -9, a power cut) may still replace its file, and that file
+    must never be vouched for by the fingerprint of what stood there before.
+    """
     from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 
     start = time.perf_counter()
@@ -190,27 +188,31 @@ def run(targets: list[Target], root: Path, out: Path, *, force: bool = False, qu
             report.up_to_date.append(t)
         else:
             todo.append((replace(t, fresh=True) if force else t, fp))
+    if todo:
+        for t, _ in todo:
+            state.pop(t.key, None)
+        _save_state(out, state)
     if not quiet and any(t.output.suffix == ".pdf" for t, _ in todo):
         from .system import warn_once_if_slow_subsetting
 
         warn_once_if_slow_subsetting()
     name = label or (lambda t: t.output.relative_to(out).as_posix() if t.output.is_relative_to(out) else str(t.output))
     progress = Progress(len(todo), quiet)
+    scratch = _scratch_folder()  # the renderers' temporary files, removed after
     try:
         if len(todo) == 1 or jobs == 1:
-            for t, fp in todo:
+            for t, fp in todo:  # in this process: its cached fonts remove their own folder at exit
                 err = render_one(t, str(root))
                 _record(t, fp, err, state, report, out)
                 progress.step(name(t))
         elif todo:
             workers = max(1, min(jobs or os.cpu_count() or 1, len(todo)))
             # Heaviest first keeps both cores busy to the end.
-            ordered = sorted(todo, key=lambda tf: tf[0].param("weight", 1), reverse=True)
-            pool = ProcessPoolExecutor(max_workers=workers, initializer=_worker_init)
+            ordered = sorted(todo, key=lambda tf: tf[0].weight, reverse=True)
+            pool = ProcessPoolExecutor(max_workers=workers, initializer=_worker_init, initargs=(str(scratch),))
+            pending: dict[Future, tuple[Target, str]] = {}
             try:
-                pending: dict[Future, tuple[Target, str]] = {
-                    pool.submit(render_one, t, str(root)): (t, fp) for t, fp in ordered
-                }
+                pending = {pool.submit(render_one, t, str(root)): (t, fp) for t, fp in ordered}
                 while pending:
                     done, _ = wait(pending, return_when=FIRST_COMPLETED)
                     for fut in done:
@@ -218,18 +220,59 @@ def run(targets: list[Target], root: Path, out: Path, *, force: bool = False, qu
                         _record(t, fp, fut.result(), state, report, out)
                         progress.step(name(t))
             finally:
-                # On Ctrl-C or a crash: drop what has not started; what is running finishes its atomic write.
+                # On Ctrl-C or a crash: drop what has not started; what is running finishes its atomic write,
+                # and is recorded like any other finished output.
                 pool.shutdown(wait=True, cancel_futures=True)
+                for fut, (t, fp) in pending.items():
+                    if fut.done() and not fut.cancelled() and fut.exception() is None:
+                        _record(t, fp, fut.result(), state, report, out)
     finally:
         progress.close()
+        shutil.rmtree(scratch, ignore_errors=True)
     report.seconds = time.perf_counter() - start
     return report
 
 
-def _worker_init() -> None:
+SCRATCH_PREFIX = "connections-build-"
+
+
+def _scratch_folder() -> Path:
+    """A fresh temporary folder for this build; those of builds that were killed (their process is gone)
+    are removed first, so even kill -9 leaves nothing behind for long."""
+    base = Path(tempfile.gettempdir())
+    for old in base.glob(f"{SCRATCH_PREFIX}*"):
+        try:
+            pid = int(old.name[len(SCRATCH_PREFIX):].split("-", 1)[0])
+            os.kill(pid, 0)
+        except ProcessLookupError:
+            shutil.rmtree(old, ignore_errors=True)
+        except (ValueError, PermissionError, OSError):
+            continue
+    return Path(tempfile.mkdtemp(prefix=f"{SCRATCH_PREFIX}{os.getpid()}-"))
+
+
+def _die_with_parent() -> None:
+    """Ask Linux to kill this worker when the build process dies, even by kill -9 (no effect elsewhere)."""
+    try:
+        import ctypes
+        import signal
+
+        libc = ctypes.CDLL(None, use_errno=True)
+        pr_set_pdeathsig = 1
+        libc.prctl(pr_set_pdeathsig, signal.SIGKILL, 0, 0, 0)
+    except (OSError, AttributeError):
+        pass
+
+
+def _worker_init(scratch: str) -> None:
     import signal
 
+    _die_with_parent()
+    if os.getppid() == 1:  # the parent died before the request took effect
+        os._exit(1)
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent handles Ctrl-C and stops the pool
+    tempfile.tempdir = scratch  # WeasyPrint's font folders and the like go where the build removes them
+    os.environ["TMPDIR"] = scratch
 
 
 def _record(t: Target, fp: str, err: str | None, state: dict[str, str], report: Report, out: Path) -> None:
@@ -243,11 +286,14 @@ def _record(t: Target, fp: str, err: str | None, state: dict[str, str], report: 
 
 
 def kinds(targets: list[Target]) -> str:
+    """"3 site, 12 handouts, 2 manual": counts by output kind, in the registry's order."""
+    from .outputs import names
+
+    order = {name: i for i, name in enumerate(names())}
     counts: dict[str, int] = {}
     for t in targets:
-        kind = t.key.split(":", 1)[0]
-        counts[kind] = counts.get(kind, 0) + 1
-    return ", ".join(f"{n} {k}" for k, n in counts.items())
+        counts[t.kind] = counts.get(t.kind, 0) + 1
+    return ", ".join(f"{n} {k}" for k, n in sorted(counts.items(), key=lambda kn: order.get(kn[0], len(order))))
 
 
 def summary(report: Report, out: Path, up_to_date_kinds: str | None = None, up_to_date: int | None = None) -> str:
@@ -266,4 +312,21 @@ def summary(report: Report, out: Path, up_to_date_kinds: str | None = None, up_t
         lines.append(f"  up to date: {up_kinds}")
     for t, err in report.failed:
         lines.append(f"FAILED {t.key}:\n  " + err.replace("\n", "\n  "))
+    lines += out_of_step(report)
     return "\n".join(lines)
+
+
+def out_of_step(report: Report) -> list[str]:
+    """Say which variants now have outputs made from different content (some rebuilt, some failed)."""
+    failed: dict[str, set[str]] = {}
+    for t, _ in report.failed:
+        if t.variant:
+            failed.setdefault(t.variant, set()).add(t.kind)
+    lines = []
+    for variant, bad in sorted(failed.items()):
+        good = sorted({t.kind for t in report.built if t.variant == variant} - bad)
+        if good:
+            lines.append(f"Note: the '{variant}' {', '.join(good)} now show the new content, but its "
+                         f"{', '.join(sorted(bad))} still show the old (they failed above). Fix the error and run "
+                         "the build again to bring them into step.")
+    return lines

@@ -41,15 +41,22 @@ class Stamp:
 
 
 def command_key(command: str, options: dict, root: Path) -> str:
-    """The command line as it decides outputs (not --quiet, --jobs or --force)."""
-    keep = {k: v for k, v in sorted(options.items()) if k not in {"quiet", "jobs", "force", "project"}}
-    return json.dumps([command, str(root), keep], default=str, sort_keys=True)
+    """The command line as it decides outputs: typed options with every path resolved (a cohort file
+    named the same from two folders is two commands)."""
+    return json.dumps([command, str(root), options], default=str, sort_keys=True)
 
 
 def _files(root: Path, extra: Iterable[str]) -> list[Path]:
+    """Every file a build could read; folders reached through a symbolic link are followed (once each)."""
     out = [p for p in root.iterdir() if p.is_file()]
     for name in WATCHED:
-        for folder, dirs, files in os.walk(root / name):
+        seen: set[str] = set()
+        for folder, dirs, files in os.walk(root / name, followlinks=True):
+            real = os.path.realpath(folder)
+            if real in seen:  # a link back to a folder already walked
+                dirs[:] = []
+                continue
+            seen.add(real)
             dirs[:] = sorted(d for d in dirs if d not in SKIP_DIRS)
             out += [Path(folder) / f for f in files]
     out += [Path(p) for p in extra]
@@ -90,13 +97,25 @@ def check(out: Path, key: str, root: Path, code: str) -> Stamp | None:
     return stamp if digest(root, code, stamp.extra) == stamp.digest else None
 
 
-def record(out: Path, key: str, root: Path, code: str, outputs: list[Path], inputs: Iterable[Path],
-           warnings: list[str], kinds: str) -> None:
-    """Keep this command's stamp after a build in which nothing failed."""
+@dataclass(frozen=True)
+class Digest:
+    """The digest of what a build is about to read, taken before it renders anything."""
+
+    value: str
+    extra: list[str]
+
+
+def digest_for(root: Path, code: str, inputs: Iterable[Path]) -> Digest:
+    """Digest every watched file and the targets' other inputs (an image elsewhere, the agency logo)."""
     watched = [root / name for name in WATCHED]
     extra = sorted({str(p) for p in inputs
                     if p.parent != root and not any(p.is_relative_to(w) for w in watched)})
-    stamp = Stamp(digest(root, code, extra), [str(p) for p in outputs], extra, warnings, kinds)
+    return Digest(digest(root, code, extra), extra)
+
+
+def record(out: Path, key: str, before: Digest, outputs: list[Path], warnings: list[str], kinds: str) -> None:
+    """Keep this command's stamp after a build in which nothing failed, with the digest taken before it."""
+    stamp = Stamp(before.value, [str(p) for p in outputs], before.extra, warnings, kinds)
     data = _load(out)
     data.pop(key, None)
     data[key] = stamp.__dict__
@@ -117,7 +136,6 @@ def forget_all(out: Path) -> None:
 
 
 def _save(out: Path, data: dict) -> None:
-    out.mkdir(parents=True, exist_ok=True)
-    tmp = out / (STAMP_FILE + ".tmp")
-    tmp.write_text(json.dumps(data, indent=1), encoding="utf-8")
-    os.replace(tmp, out / STAMP_FILE)
+    from .files import write_atomic
+
+    write_atomic(out / STAMP_FILE, json.dumps(data, indent=1).encode("utf-8"))

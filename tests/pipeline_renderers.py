@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
 
 from connections.errors import UserError
@@ -13,3 +14,8 @@ def copy_upper(target: Target, root: Path) -> None:
     if b"FAIL" in text:
         raise UserError(f"{target.inputs[0].name}:1: this input asks to fail")
     write_atomic(target.output, text.upper())
+
+
+@dataclass(frozen=True)
+class Paper:
+    paper: str

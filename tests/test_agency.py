@@ -6,10 +6,9 @@ import shutil
 import subprocess
 from pathlib import Path
 
-from conftest import REPO, run_build
-
 from connections.errors import Problems
 from connections.loader import load_agency
+from tests.conftest import REPO, run_build
 
 AGENCY = """name: Test Agency
 province: Ontario

@@ -6,7 +6,8 @@ import shutil
 from pathlib import Path
 
 import pytest
-from conftest import FIXTURES, REPO, run_build
+
+from tests.conftest import FIXTURES, REPO, run_build
 
 BROKEN = FIXTURES / "broken"
 REQUIRED = ("preparation, welcome, check-in, review, key-messages, activity-1, activity-2, grounding, closing, "

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import pytest
-from conftest import run_build
+
+from tests.conftest import run_build
 
 COMMANDS = ["site", "handouts", "manual", "attendance", "certificates", "calendar", "check", "status",
             "mark-current", "serve"]

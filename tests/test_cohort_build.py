@@ -10,18 +10,17 @@ import csv
 import datetime as dt
 import io
 import shutil
-from argparse import Namespace
 from pathlib import Path
 
 import pypdf
 import pytest
-from conftest import MINIMAL, REPO, copy_project, run_build
 from icalendar import Calendar
 
-from connections import targets as all_targets
 from connections.cohort.targets import attendance_targets, calendar_targets, certificate_targets
 from connections.context import Options, bundle_for
+from connections.outputs import KINDS
 from connections.pipeline import run
+from tests.conftest import MINIMAL, REPO, copy_project, run_build
 from tests.fixtures.pdf.pdf_project import print_problems
 
 N = 64
@@ -97,14 +96,14 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> dict:
         assert r.code == 0, f"{name}: {r.out}\n{r.err}"
     # … and the variations, collected in-process and rendered in one pool to keep the suite fast.
     bundle, _ = bundle_for(proj)
-    record = Namespace(cohort=d / "full.yml", attendance=d / "attendance.csv", threshold=None)
-    six = Namespace(cohort=d / "full.yml", attendance=d / "attendance.csv", threshold=6)
-    made = [*attendance_targets(bundle, Options(out=out, papers=["letter"]), Namespace(cohort=d / "initials.yml")),
-            *attendance_targets(bundle, Options(out=out, papers=["a4"]), Namespace(cohort=d / "codes.yml"))]
+    full, record = (d / "full.yml").resolve(), (d / "attendance.csv").resolve()
+    made = [*attendance_targets(bundle, Options(out=out, papers=("letter",), cohort=(d / "initials.yml").resolve())),
+            *attendance_targets(bundle, Options(out=out, papers=("a4",), cohort=(d / "codes.yml").resolve()))]
     made = [t for t in made if "attendance" in t.output.name]
-    made += certificate_targets(bundle, Options(out=out2), record)
-    made += calendar_targets(bundle, Options(out=out2), record)
-    made += [t for t in certificate_targets(bundle, Options(out=out6), six) if t.output.name == "certificates.pdf"]
+    made += certificate_targets(bundle, Options(out=out2, cohort=full, attendance=record))
+    made += calendar_targets(bundle, Options(out=out2, cohort=full, attendance=record))
+    made += [t for t in certificate_targets(bundle, Options(out=out6, cohort=full, attendance=record, threshold=6))
+             if t.output.name == "certificates.pdf"]
     report = run(made, proj, outs, quiet=True)
     assert not report.failed, report.failed
     return {"proj": proj, "dir": d, "outs": outs, "out": out, "out2": out2, "out6": out6, "runs": runs,
@@ -234,7 +233,7 @@ def test_outputs_only_under_cohorts_and_no_names_in_logs(built: dict) -> None:
     for f in built["outs"].rglob("*"):
         if f.is_file():
             rel = f.relative_to(built["outs"]).parts
-            bookkeeping = rel[-1] in {".build-state.json", ".build-stamp.json"}
+            bookkeeping = rel[-1] in {".build-state.json", ".build-stamp.json", ".build.lock"}
             assert bookkeeping or rel[1:2] == ("cohorts",), rel
             if bookkeeping:
                 states.append(f.read_text(encoding="utf-8"))
@@ -268,11 +267,12 @@ def test_certificates_need_a_record_and_a_sane_threshold(built: dict, tmp_path: 
 
 
 def test_sample_cohort_is_part_of_the_full_build(built: dict, tmp_path: Path) -> None:
-    assert "sample_cohort" in all_targets.EVERYTHING
+    assert {"attendance", "certificates", "calendar"} <= {k.name for k in KINDS if k.in_all}
     proj = built["proj"]
     bundle, _ = bundle_for(proj)
-    opts = Options(out=tmp_path, papers=["letter"], quiet=True)
-    made = all_targets.sample_cohort(bundle, opts)
+    sample = (proj / "cohorts" / "sample" / "cohort.yml").resolve()
+    opts = Options(out=tmp_path, papers=("letter",), quiet=True, cohort=sample)
+    made = [t for k in KINDS if k.cohort for t in k.collect(bundle, opts)]
     report = run(made, proj, tmp_path, quiet=True)
     assert not report.failed, report.failed
     res = tmp_path / "cohorts" / "sample-2027-spring"
@@ -281,7 +281,8 @@ def test_sample_cohort_is_part_of_the_full_build(built: dict, tmp_path: Path) ->
                                                      "summary.pdf"]
     text = " ".join(pages(res / "attendance-letter.pdf"))
     assert "Tuesday, March 2, 2027" in text and "Attendance" in text
-    assert all_targets.sample_cohort(bundle, Options(out=tmp_path, variants=["fr"])) == []
+    assert [t for k in KINDS if k.cohort for t in k.collect(bundle, Options(out=tmp_path, variants=("fr",),
+                                                                           cohort=sample))] == []
 
 
 def test_blank_rows_and_a_calendar_that_names_the_weeks(built: dict, tmp_path: Path) -> None:
@@ -298,7 +299,7 @@ def test_blank_rows_and_a_calendar_that_names_the_weeks(built: dict, tmp_path: P
     assert [r.number for r in rows][:2] == ["01", "02"] and len(rows) == 12 and not any(r.name for r in rows)
     assert inp.codes == [f"{n:02d}" for n in range(1, 13)]
     bundle, _ = bundle_for(proj)
-    (target,) = calendar_targets(bundle, Options(out=tmp_path), Namespace(cohort=f))
+    (target,) = calendar_targets(bundle, Options(out=tmp_path, cohort=f.resolve()))
     assert f in target.inputs and proj / "content" / "fr" / "variant.yml" in target.inputs
     report = run([target], proj, tmp_path, quiet=True)
     assert not report.failed

@@ -7,11 +7,11 @@ import shutil
 from pathlib import Path
 
 import pytest
-from conftest import MINIMAL, copy_project
 
 from connections.cohort.config import load_cohort, session_dates
 from connections.errors import Problems, UserError
 from connections.project import Project
+from tests.conftest import MINIMAL, copy_project
 
 GOOD = """\
 id: test-group

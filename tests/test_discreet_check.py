@@ -5,12 +5,11 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from conftest import REPO, run_build
-
 from connections.discreet import check_discreet
 from connections.errors import Problems
 from connections.project import Project
 from connections.validate import load_bundle
+from tests.conftest import REPO, run_build
 
 W2 = "content/en/week-2.md"
 FR2 = "content/fr/week-2.md"

@@ -9,7 +9,6 @@ from pathlib import Path
 
 import pytest
 from babel.dates import format_date
-from conftest import copy_project, run_build
 from pypdf import PdfReader
 
 from connections.context import Options, bundle_for
@@ -17,6 +16,7 @@ from connections.errors import UserError
 from connections.markdown_render import render_inline, render_markdown
 from connections.model import WEEKS
 from connections.pdf.handouts import handout_html, handout_path, handout_targets, render_handout
+from tests.conftest import copy_project, run_build
 from tests.fixtures.pdf.pdf_project import (
     A4,
     DISCREET_WORDS,
@@ -202,7 +202,7 @@ def test_a_second_build_is_byte_identical(dist: Path, project: Path, tmp_path: P
 
 def test_targets_list_exactly_what_a_handout_is_made_from(project: Path, bundle) -> None:
     opts = Options(out=project / "dist", variants=["fr"], papers=["letter"])
-    targets = {t.param("week"): t for t in handout_targets(bundle, opts)}
+    targets = {t.params.week: t for t in handout_targets(bundle, opts)}
     assert sorted(targets) == list(WEEKS)
     inputs = set(targets[2].inputs)
     for rel in ("content/fr/week-2.md", "content/fr/variant.yml", "agency.yml", "logo.png",
@@ -242,7 +242,7 @@ def test_a_missing_glyph_fails_naming_the_text_and_its_line(tmp_path: Path) -> N
     line = replace_section_body(project / "content/en/week-1.md", "handout", (HERE / "missing-glyph.md").read_text())
     bundle = bundle_for(project)[0]
     target = next(t for t in handout_targets(bundle, Options(out=project / "dist", variants=["en"], papers=["a4"]))
-                  if t.param("week") == 1)
+                  if t.params.week == 1)
     with pytest.raises(UserError) as exc:
         render_handout(target, project)
     message = str(exc.value)

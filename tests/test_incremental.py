@@ -9,7 +9,8 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import REPO, built_small_project, run_build
+
+from tests.conftest import REPO, built_small_project, run_build
 
 ARGS = ("all", "--paper", "letter", "--quiet")
 

@@ -7,11 +7,11 @@ import re
 from pathlib import Path
 
 import pytest
-from conftest import REPO, copy_project
 from pypdf import PdfReader
 
 from connections.context import Options, bundle_for
 from connections.pdf.manual import link_map, manual_targets
+from tests.conftest import REPO, copy_project
 from tests.fixtures.pdf.pdf_project import (
     A4,
     LETTER,

@@ -10,12 +10,12 @@ from pathlib import Path
 
 import pikepdf
 import pytest
-from test_manual import chapter_starts, printed_page_numbers, toc_numbers
 
 from connections.context import Options, bundle_for
 from connections.pdf.manual import PARTS_CACHE, manual_targets
 from connections.pipeline import run
 from tests.fixtures.pdf.pdf_project import make_project, norm, page_texts, pdf_text, replace_section_body
+from tests.test_manual import chapter_starts, printed_page_numbers, toc_numbers
 
 
 def build_fr(project: Path, force: bool = False) -> list[str]:

@@ -15,9 +15,10 @@ from pathlib import Path
 import pytest
 import yaml
 from babel.dates import format_date
-from conftest import Result, copy_project, run_build
 from fontTools.ttLib import TTFont
 from pypdf import PdfReader
+
+from tests.conftest import Result, copy_project, run_build
 
 LABEL = "ᐃᓄᒃᑎᑐᑦ"  # Inuktitut
 SENTENCE = "ᐅᖃᐅᓯᖅ ᐃᓄᒃᑎᑐᑦ ᑎᑎᕋᖅᓯᒪᔪᖅ."  # a line of syllabics put into a few sections of every file

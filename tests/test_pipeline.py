@@ -8,8 +8,9 @@ from pathlib import Path
 import pytest
 
 from connections.pipeline import STATE_FILE, Target, run, write_atomic
+from tests.pipeline_renderers import Paper, copy_upper
 
-RENDER = "pipeline_renderers:copy_upper"
+RENDER = copy_upper
 
 
 def make(tmp_path: Path, n: int = 4) -> tuple[list[Target], Path]:
@@ -19,7 +20,7 @@ def make(tmp_path: Path, n: int = 4) -> tuple[list[Target], Path]:
     targets = []
     for i in range(n):
         (src / f"in-{i}.txt").write_text(f"input {i}\n")
-        targets.append(Target(f"doc:{i}", out / f"doc-{i}.txt", RENDER, (src / f"in-{i}.txt",)))
+        targets.append(Target("doc", f"doc:{i}", out / f"doc-{i}.txt", RENDER, (src / f"in-{i}.txt",)))
     return targets, out
 
 
@@ -83,7 +84,7 @@ def test_failure_part_way_keeps_earlier_outputs_and_next_build_completes(tmp_pat
 def test_params_change_rebuilds(tmp_path: Path) -> None:
     targets, out = make(tmp_path, 1)
     run(targets, tmp_path, out, quiet=True)
-    t = Target("doc:0", targets[0].output, RENDER, targets[0].inputs, (("paper", "a4"),))
+    t = Target("doc", "doc:0", targets[0].output, RENDER, targets[0].inputs, Paper("a4"))
     assert len(run([t], tmp_path, out, quiet=True).built) == 1
 
 

@@ -23,13 +23,13 @@ import pytest
 import yaml
 from babel.dates import format_time
 from babel.messages.pofile import read_po
-from conftest import MINIMAL, REPO, copy_project, run_build
 
 from connections.context import bundle_for
 from connections.errors import Problems, UserError
 from connections.i18n import format_date
 from connections.loader import load_week
 from connections.translation.tracking import section_text, text_hash, tracked_ids
+from tests.conftest import MINIMAL, REPO, copy_project, run_build
 
 ROSTER_NAMES = ("Zephyrine Quillfeather", "Ottoline Brackenridge", "Marisol Oyelaran-Tiewe")
 CHANGED_SECTION = "grounding"  # changed in the English week 1 after the French was marked current

@@ -18,11 +18,11 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
-from conftest import copy_project, run_build
-from test_site import site_project
 
 from connections.context import bundle_for
 from connections.errors import UserError
+from tests.conftest import copy_project, run_build
+from tests.test_site import site_project
 
 pytestmark = pytest.mark.browser
 

@@ -7,10 +7,10 @@ from pathlib import Path
 
 import pytest
 import yaml
-from conftest import FIXTURES, MINIMAL, copy_project, run_build
 
 from connections.checks import collect
 from connections.translation import typography
+from tests.conftest import FIXTURES, MINIMAL, copy_project, run_build
 
 FIX = FIXTURES / "translation"
 W2 = "content/fr/week-2.md"

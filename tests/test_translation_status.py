@@ -10,7 +10,6 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from conftest import MINIMAL, copy_project, run_build
 
 from connections.cli import main
 from connections.errors import Problems
@@ -18,6 +17,7 @@ from connections.project import Project
 from connections.translation import store
 from connections.translation.frontmatter import read_translated_from
 from connections.validate import load_bundle
+from tests.conftest import MINIMAL, copy_project, run_build
 
 CHANGED = "Section text, now with a gentler opening question."
 

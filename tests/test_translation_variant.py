@@ -8,13 +8,13 @@ import shutil
 from pathlib import Path
 
 import pytest
-from conftest import FIXTURES, MINIMAL, copy_project, run_build
 
 from connections import catalogs
 from connections.errors import Problems
 from connections.i18n import long_date, make_env
 from connections.project import Project
 from connections.validate import load_bundle
+from tests.conftest import FIXTURES, MINIMAL, copy_project, run_build
 
 CATALOG = FIXTURES / "translation" / "catalog"
 SYLLABICS = range(0x1400, 0x1680)

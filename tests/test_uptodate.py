@@ -9,8 +9,8 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import REPO, built_small_project
 
+from tests.conftest import REPO, built_small_project
 from tests.fixtures.pdf.pdf_project import norm, pdf_text
 
 ARGS = ("all", "--paper", "letter", "--quiet")
@@ -39,7 +39,7 @@ def small(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def test_nothing_changed_is_answered_without_loading_the_project(small: Path) -> None:
     out, loaded = build_in_process(small, *ARGS)
     assert "Built 0, up to date 24, failed 0" in out
-    assert "up to date: 7 cohort, 12 handout, 2 manual, 3 site" in out
+    assert "up to date: 3 site, 12 handouts, 2 manual, 2 attendance, 4 certificates, 1 calendar" in out
     assert not loaded
 
 

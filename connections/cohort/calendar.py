@@ -9,12 +9,17 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 from pathlib import Path
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 from icalendar import Calendar, Event, Timezone
 
 from ..pipeline import Target, write_atomic
 from .inputs import CohortInputs
+
+if TYPE_CHECKING:
+    from ..context import Options
+    from ..validate import Bundle
 
 # Neutral: a calendar on a shared phone should not name the program in its hidden fields either.
 PRODID = "-//Group sessions//Calendar//EN"
@@ -64,5 +69,12 @@ def sessions_ics(target: Target, root: Path) -> None:
     from .render import _load, texts
 
     inp = _load(target, root)
-    cal = build_calendar(inp, texts(inp), tuple(target.param("weeks", ())))
+    cal = build_calendar(inp, texts(inp), target.params.weeks)
     write_atomic(target.output, cal.to_ical())
+
+
+def collect(bundle: Bundle, opts: Options) -> list[Target]:
+    """The `calendar` output kind: sessions.ics."""
+    from .targets import calendar_targets
+
+    return calendar_targets(bundle, opts)

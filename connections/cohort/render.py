@@ -107,9 +107,9 @@ def _private() -> Iterator[None]:
 
 
 def _load(target: Target, root: Path) -> CohortInputs:
-    attendance = target.param("attendance")
-    return load_inputs(Project.at(root), Path(target.param("cohort")), Path(attendance) if attendance else None,
-                       target.param("threshold"), need_record=target.param("record", False))
+    params = target.params
+    return load_inputs(Project.at(root), Path(params.cohort), Path(params.attendance) if params.attendance else None,
+                       params.threshold, need_record=params.record)
 
 
 def check_name_glyphs(inp: CohortInputs, sheets: list[Path]) -> None:
@@ -167,7 +167,7 @@ def chunks(rows: list, size: int = ROWS_PER_TABLE) -> list[dict]:
 def attendance_pdf(target: Target, root: Path) -> None:
     """attendance-<paper>.pdf: landscape, one column group per session, a row per participant."""
     inp = _load(target, root)
-    paper = target.param("paper")
+    paper = target.params.paper
     ctx = base_context(inp, target, paper, landscape=True)
     ctx.update(chunks=chunks(attendance_rows(inp)), name_width="50mm" if paper == "letter" else "48mm")
     _write_pdf(inp, target, "cohort/attendance.html", ctx, f"Attendance {inp.cohort.id}")
@@ -184,7 +184,7 @@ def signin_grid(codes: list[str], spare: int) -> list[list[str]]:
 def signin_pdf(target: Target, root: Path) -> None:
     """signin-<paper>.pdf: one page per session listing codes and tick boxes, never a name."""
     inp = _load(target, root)
-    ctx = base_context(inp, target, target.param("paper"), landscape=False)
+    ctx = base_context(inp, target, target.params.paper, landscape=False)
     spare = inp.cohort.spare_rows if inp.participants else 0
     ctx.update(grid=signin_grid(inp.codes, max(spare, 4)))
     _write_pdf(inp, target, "cohort/signin.html", ctx, f"Sign-in {inp.cohort.id}")

@@ -6,16 +6,26 @@ records are private, so nothing from them reaches the site, the build log or ano
 
 from __future__ import annotations
 
-import argparse
+from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 
 from ..context import Options
 from ..pipeline import Target
-from ..project import Project
 from ..validate import Bundle
 from .inputs import CohortInputs, load_inputs
 
-PKG = "connections.cohort"
+
+@dataclass(frozen=True)
+class CohortParams:
+    """What decides one cohort document besides its input files."""
+
+    cohort: str  # the cohort file, absolute
+    paper: str | None = None
+    attendance: str | None = None  # the attendance record, absolute
+    threshold: int | None = None
+    record: bool | None = False  # True: the record is needed; None: read when the cohort file names one
+    weeks: tuple[str, ...] = ()  # week titles, for the calendar
 
 
 def cohort_dir(opts: Options, inp: CohortInputs) -> Path:
@@ -35,6 +45,8 @@ def _inputs(inp: CohortInputs, record: Path | None = None) -> tuple[Path, ...]:
         files.append(cohort.roster)
     if record:
         files.append(record)
+    if getattr(inp, "logo", None):
+        files.append(inp.logo)  # type: ignore[attr-defined]
     files += _files(project.templates / "cohort") + _files(project.fonts) + _files(project.locales)
     return tuple(files)
 
@@ -45,71 +57,72 @@ def _week_titles(bundle: Bundle, inp: CohortInputs) -> tuple[str, ...]:
     return tuple(weeks[n].title if n in weeks else "" for n in range(1, len(inp.cohort.sessions) + 1))
 
 
-def _base(bundle: Bundle, inp: CohortInputs) -> list[tuple[str, object]]:
-    return [("cohort", str(inp.cohort.path))]
+def _target(kind: str, inp: CohortInputs, output: Path, render: Callable[[Target, Path], None],
+            params: CohortParams, weight: int = 1, record: Path | None = None) -> Target:
+    return Target(kind=kind, key=f"cohort:{inp.cohort.id}:{output.name}", output=output, render=render,
+                  inputs=_inputs(inp, record), params=params, weight=weight, private=True)
 
 
-def _attendance(bundle: Bundle, opts: Options, inp: CohortInputs) -> list[Target]:
+def _in_build(bundle: Bundle, opts: Options, inp: CohortInputs, sample: bool) -> bool:
+    """The sample cohort of a full build is left out when its variant is (``--variant``)."""
+    return not (sample and opts.variants and inp.cohort.variant.id not in opts.variants)
+
+
+def _load(bundle: Bundle, opts: Options, *, need_record: bool | None = False) -> tuple[CohortInputs, bool] | None:
+    """The cohort of the options: COHORT.yml of a cohort command, or the sample cohort in a full build."""
+    if opts.cohort is None:
+        return None
+    sample = opts.cohort == bundle.project.sample_cohort.resolve()
+    if sample and not opts.cohort.is_file():
+        return None
+    inp = load_inputs(bundle.project, opts.cohort, opts.attendance, opts.threshold, need_record=need_record)
+    return (inp, sample) if _in_build(bundle, opts, inp, sample) else None
+
+
+def attendance_targets(bundle: Bundle, opts: Options) -> list[Target]:
+    """attendance-<paper>.pdf and signin-<paper>.pdf."""
+    from .render import attendance_pdf, signin_pdf
+
+    loaded = _load(bundle, opts)
+    if loaded is None:
+        return []
+    inp, _ = loaded
     out = cohort_dir(opts, inp)
-    targets = []
     rows = len(inp.participants) + inp.cohort.spare_rows + inp.cohort.blank_rows
-    for paper in opts.papers:
-        for kind in ("attendance", "signin"):
-            targets.append(Target(
-                key=f"cohort:{inp.cohort.id}:{kind}:{paper}",
-                output=out / f"{kind}-{paper}.pdf",
-                renderer=f"{PKG}.render:{kind}_pdf",
-                inputs=_inputs(inp),
-                params=(*_base(bundle, inp), ("paper", paper), ("weight", 2 + rows // 20)),
-            ))
-    return targets
+    base = CohortParams(str(inp.cohort.path))
+    return [_target("attendance", inp, out / f"{name}-{paper}.pdf", render,
+                    CohortParams(base.cohort, paper=paper), weight=2 + rows // 20)
+            for paper in opts.papers for name, render in (("attendance", attendance_pdf), ("signin", signin_pdf))]
 
 
-def _certificates(bundle: Bundle, opts: Options, inp: CohortInputs) -> list[Target]:
-    assert inp.record is not None
+def certificate_targets(bundle: Bundle, opts: Options) -> list[Target]:
+    """certificates.pdf and the attendance summary (PDF and two CSV tables)."""
+    from .render import certificates_pdf, summary_pdf
+    from .summary import summary_csv, totals_csv
+
+    loaded = _load(bundle, opts, need_record=None if opts.cohort == bundle.project.sample_cohort.resolve() else True)
+    if loaded is None:
+        return []
+    inp, _ = loaded
+    if inp.record is None:  # the sample cohort without a record: nothing to certify
+        return []
     out = cohort_dir(opts, inp)
-    params = (*_base(bundle, inp), ("attendance", str(inp.record.path)), ("threshold", inp.threshold),
-              ("record", True))
-    made = [("certificates", "pdf", "render:certificates_pdf", 3), ("summary", "pdf", "render:summary_pdf", 1),
-            ("summary", "csv", "summary:summary_csv", 0), ("summary-totals", "csv", "summary:totals_csv", 0)]
-    return [Target(key=f"cohort:{inp.cohort.id}:{name}.{ext}", output=out / f"{name}.{ext}",
-                   renderer=f"{PKG}.{renderer}", inputs=_inputs(inp, inp.record.path),
-                   params=(*params, ("weight", weight)))
-            for name, ext, renderer, weight in made]
+    params = CohortParams(str(inp.cohort.path), attendance=str(inp.record.path), threshold=inp.threshold,
+                          record=True)
+    made: list[tuple[str, Callable[[Target, Path], None], int]] = [
+        ("certificates.pdf", certificates_pdf, 3), ("summary.pdf", summary_pdf, 1),
+        ("summary.csv", summary_csv, 0), ("summary-totals.csv", totals_csv, 0)]
+    return [_target("certificates", inp, out / name, render, params, weight, record=inp.record.path)
+            for name, render, weight in made]
 
 
-def _calendar(bundle: Bundle, opts: Options, inp: CohortInputs) -> list[Target]:
-    params = (*_base(bundle, inp), ("weeks", _week_titles(bundle, inp)))
-    return [Target(key=f"cohort:{inp.cohort.id}:sessions.ics", output=cohort_dir(opts, inp) / "sessions.ics",
-                   renderer=f"{PKG}.calendar:sessions_ics", inputs=_inputs(inp), params=params)]
+def calendar_targets(bundle: Bundle, opts: Options) -> list[Target]:
+    """sessions.ics."""
+    from .calendar import sessions_ics
 
-
-def attendance_targets(bundle: Bundle, opts: Options, args: argparse.Namespace) -> list[Target]:
-    """`build.py attendance COHORT.yml`: attendance-<paper>.pdf and signin-<paper>.pdf."""
-    return _attendance(bundle, opts, load_inputs(bundle.project, Path(args.cohort)))
-
-
-def certificate_targets(bundle: Bundle, opts: Options, args: argparse.Namespace) -> list[Target]:
-    """`build.py certificates COHORT.yml [--attendance FILE] [--threshold N]`: certificates and summary."""
-    inp = load_inputs(bundle.project, Path(args.cohort), getattr(args, "attendance", None),
-                      getattr(args, "threshold", None), need_record=True)
-    return _certificates(bundle, opts, inp)
-
-
-def calendar_targets(bundle: Bundle, opts: Options, args: argparse.Namespace) -> list[Target]:
-    """`build.py calendar COHORT.yml`: sessions.ics."""
-    return _calendar(bundle, opts, load_inputs(bundle.project, Path(args.cohort)))
-
-
-def sample_targets(bundle: Bundle, opts: Options) -> list[Target]:
-    """The bundled sample cohort in the full build; nothing when the project has none or its variant is left out."""
-    project: Project = bundle.project
-    if not project.sample_cohort.is_file():
+    loaded = _load(bundle, opts)
+    if loaded is None:
         return []
-    inp = load_inputs(project, project.sample_cohort, need_record=None)
-    if opts.variants and inp.cohort.variant.id not in opts.variants:
-        return []
-    targets = _attendance(bundle, opts, inp) + _calendar(bundle, opts, inp)
-    if inp.record is not None:
-        targets += _certificates(bundle, opts, inp)
-    return targets
+    inp, _ = loaded
+    params = CohortParams(str(inp.cohort.path), weeks=_week_titles(bundle, inp))
+    return [_target("calendar", inp, cohort_dir(opts, inp) / "sessions.ics", sessions_ics, params)]

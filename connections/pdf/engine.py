@@ -47,10 +47,23 @@ def project_fetcher(root: Path):
 def font_config():
     """One FontConfiguration per process (costly to create, reused for every document)."""
     if "fonts" not in _state:
+        from multiprocessing.util import Finalize
+
         from weasyprint.text.fonts import FontConfiguration
 
         _state["fonts"] = FontConfiguration()
+        # Its temporary font folder is removed only when it is garbage-collected, which a cached object in a
+        # process that exits is not: remove it at exit (this runs in pool workers too, unlike atexit).
+        Finalize(None, _remove_font_folder, exitpriority=10)
     return _state["fonts"]
+
+
+def _remove_font_folder() -> None:
+    import shutil
+
+    folder = getattr(_state.get("fonts"), "_folder", None)
+    if folder:
+        shutil.rmtree(folder, ignore_errors=True)
 
 
 def stylesheet(path: Path, root: Path):

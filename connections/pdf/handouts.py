@@ -10,6 +10,7 @@ Output paths (``out`` is the dist folder):
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
 
 from ..context import Options, bundle_for, selected_variants
@@ -21,7 +22,6 @@ from ..validate import Bundle
 from . import common
 from .engine import Rendered, render_pdf_pages
 
-RENDERER = "connections.pdf.handouts:render_handout"
 MAX_PAGES = 2  # a handout is one sheet, printed on both sides
 ONE_PAGE_IF_UNDER = 0.35  # a second page this empty is worth a tighter layout that fits on one
 # Tried in order until the handout fits: fewer lines to write on, then slightly tighter type.
@@ -41,6 +41,22 @@ def handout_path(out: Path, variant: str, week: int, paper: str, large_print: bo
     return folder / name
 
 
+@dataclass(frozen=True)
+class HandoutParams:
+    """What decides one handout besides its input files."""
+
+    variant: str
+    week: int
+    paper: str
+    large_print: bool = False
+    discreet: bool = False
+
+
+def collect(bundle: Bundle, opts: Options) -> list[Target]:
+    """The `handouts` output kind."""
+    return handout_targets(bundle, opts)
+
+
 def handout_targets(bundle: Bundle, opts: Options) -> list[Target]:
     """One target per selected variant, week and paper; inputs are exactly what the handout is made from."""
     project = bundle.project
@@ -56,12 +72,12 @@ def handout_targets(bundle: Bundle, opts: Options) -> list[Target]:
             for paper in opts.papers:
                 suffix = (":large" if opts.large_print else "") + (":discreet" if opts.discreet else "")
                 targets.append(Target(
+                    kind="handouts",
                     key=f"handout:{vid}:{n}:{paper}{suffix}",
                     output=handout_path(opts.out, vid, n, paper, opts.large_print, opts.discreet),
-                    renderer=RENDERER,
+                    render=render_handout,
                     inputs=tuple(inputs),
-                    params=(("variant", vid), ("week", n), ("paper", paper), ("large_print", opts.large_print),
-                            ("discreet", opts.discreet), ("weight", 1)),
+                    params=HandoutParams(vid, n, paper, opts.large_print, opts.discreet),
                 ))
     return targets
 
@@ -103,8 +119,9 @@ def handout_html(bundle: Bundle, vid: str, n: int, paper: str, large_print: bool
 def render_handout(target: Target, root: Path) -> None:
     """Renderer (runs in a worker): one handout PDF, written atomically."""
     bundle, _ = bundle_for(root)
-    vid, n, paper = target.param("variant"), target.param("week"), target.param("paper")
-    large_print, discreet = target.param("large_print", False), target.param("discreet", False)
+    params: HandoutParams = target.params
+    vid, n, paper = params.variant, params.week, params.paper
+    large_print, discreet = params.large_print, params.discreet
     project = bundle.project
     variant = bundle.variant(vid)
     week = bundle.contents[vid].weeks[n]

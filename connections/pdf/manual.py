@@ -25,7 +25,6 @@ from ..validate import Bundle
 from . import common
 from .engine import render_pdf_pages
 
-RENDERER = "connections.pdf.manual:render_manual"
 # Program sections printed as appendices rather than in the overview.
 APPENDIX_SECTIONS = ("group-agreement", "disclosure", "duty-to-report")
 ATTENDANCE_ROWS = 15
@@ -39,6 +38,21 @@ def manual_path(out: Path, variant: str, paper: str, large_print: bool = False) 
     return folder / f"facilitator-manual-{paper}.pdf"
 
 
+@dataclass(frozen=True)
+class ManualParams:
+    """What decides one manual besides its input files."""
+
+    variant: str
+    paper: str
+    large_print: bool
+    parts_cache: str  # the folder of this manual's rendered parts (see pdf/parts.py)
+
+
+def collect(bundle: Bundle, opts: Options) -> list[Target]:
+    """The `manual` output kind."""
+    return manual_targets(bundle, opts)
+
+
 def manual_targets(bundle: Bundle, opts: Options) -> list[Target]:
     """One manual per selected variant and paper; inputs are the variant's content files and shared print files."""
     project = bundle.project
@@ -50,12 +64,13 @@ def manual_targets(bundle: Bundle, opts: Options) -> list[Target]:
         for paper in opts.papers:
             cache = opts.out / PARTS_CACHE / (f"{vid}-{paper}" + ("-large" if opts.large_print else ""))
             targets.append(Target(
+                kind="manual",
                 key=f"manual:{vid}:{paper}" + (":large" if opts.large_print else ""),
                 output=manual_path(opts.out, vid, paper, opts.large_print),
-                renderer=RENDERER,
+                render=render_manual,
                 inputs=tuple(inputs + shared),
-                params=(("variant", vid), ("paper", paper), ("large_print", opts.large_print), ("weight", 20),
-                        ("parts_cache", str(cache))),
+                params=ManualParams(vid, paper, opts.large_print, str(cache)),
+                weight=20,
             ))
     return targets
 
@@ -230,12 +245,13 @@ def render_manual(target: Target, root: Path) -> None:
     from .parts import PartCache, salt
 
     bundle, _ = bundle_for(root)
-    vid, paper, large_print = target.param("variant"), target.param("paper"), target.param("large_print", False)
+    params: ManualParams = target.params
+    vid, paper, large_print = params.variant, params.paper, params.large_print
     project = bundle.project
     content = bundle.contents[vid]
     variant = content.variant
     modules = {m.path for m in content.modules()}
-    cache = PartCache(Path(target.param("parts_cache")), salt(code_fingerprint(),
+    cache = PartCache(Path(params.parts_cache), salt(code_fingerprint(),
                       [p for p in target.inputs if p not in modules]), fresh=target.fresh)
     context = manual_context(bundle, vid, paper, large_print)
     sources = [m.path for m in content.modules()] + [variant.directory / "variant.yml", project.agency_yml]

@@ -11,6 +11,7 @@ import html
 import logging
 import shutil
 import sys
+from dataclasses import dataclass
 from pathlib import Path
 
 from ..context import Options, bundle_for, selected_variants
@@ -24,7 +25,6 @@ from .offline import check_offline
 from .pages import PageWriter
 from .settings import read_settings
 
-RENDERER = "connections.site.build:render_site"
 SYLLABICS_FONTS = ("NotoSansCanadianAboriginal-Regular.ttf", "NotoSansCanadianAboriginal-Bold.ttf", "OFL.txt")
 
 
@@ -55,16 +55,35 @@ def site_inputs(bundle: Bundle, variant_id: str) -> tuple[Path, ...]:
     return tuple(sorted(files))
 
 
+@dataclass(frozen=True)
+class SiteParams:
+    """What decides one variant's site besides its input files."""
+
+    variant: str
+    strict: bool = False
+
+
+@dataclass(frozen=True)
+class IndexParams:
+    """The language chooser lists every variant."""
+
+    variants: tuple[str, ...]
+
+
+def collect(bundle: Bundle, opts: Options) -> list[Target]:
+    """The `site` output kind."""
+    return site_targets(bundle, opts)
+
+
 def site_targets(bundle: Bundle, opts: Options) -> list[Target]:
     """One target per variant (a whole folder), plus the small language chooser dist/site/index.html."""
-    read_settings(bundle.project.mkdocs_yml)  # a configuration mistake stops the build before any work
     out = opts.out / "site"
-    targets = [Target(key=f"site:{vid}", output=out / vid, renderer=RENDERER, inputs=site_inputs(bundle, vid),
-                      params=(("strict", opts.strict), ("weight", 20)), is_dir=True)
+    targets = [Target(kind="site", key=f"site:{vid}", output=out / vid, render=render_site,
+                      inputs=site_inputs(bundle, vid), params=SiteParams(vid, opts.strict), weight=20, is_dir=True)
                for vid in selected_variants(bundle, opts)]
-    targets.append(Target(key="site:index", output=out / "index.html", renderer="connections.site.build:render_index",
+    targets.append(Target(kind="site", key="site:index", output=out / "index.html", render=render_index,
                           inputs=tuple(sorted(v.directory / "variant.yml" for v in bundle.variants)),
-                          params=(("variants", tuple(v.id for v in bundle.variants)),)))
+                          params=IndexParams(tuple(v.id for v in bundle.variants))))
     return targets
 
 
@@ -125,9 +144,10 @@ def run_mkdocs(config_file: Path, *, strict: bool = False, site_dir: Path | None
 def render_site(target: Target, root: Path) -> None:
     """Renderer (worker): build one variant's site and swap it into dist/site/<variant>/."""
     bundle, _ = bundle_for(root)
-    variant_id = target.key.split(":", 1)[1]
+    params: SiteParams = target.params
+    variant_id = params.variant
     staging = target.output.parent.parent / ".staging" / f"site-{variant_id}"
-    site = build_variant(bundle, variant_id, staging, strict=bool(target.param("strict")))
+    site = build_variant(bundle, variant_id, staging, strict=params.strict)
     replace_dir_atomic(site, target.output)
 
 

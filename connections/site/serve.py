@@ -51,7 +51,7 @@ class SiteBuilder:
         for target in site_targets(bundle, opts):
             if not target.is_dir:
                 continue
-            vid = target.key.split(":", 1)[1]
+            vid = target.params.variant
             fp = fingerprint(target, code)
             if self.seen.get(vid) == fp:
                 continue

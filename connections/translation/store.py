@@ -8,11 +8,10 @@ Snapshots that no translation refers to any more are removed, so the folder stay
 
 from __future__ import annotations
 
-import os
 import re
-import tempfile
 from pathlib import Path
 
+from ..files import write_text_atomic
 from ..project import Project
 from .frontmatter import read_translated_from
 from .tracking import normalized, text_hash
@@ -27,19 +26,6 @@ def store_dir(project: Project) -> Path:
 
 def snapshot_path(project: Project, digest: str) -> Path:
     return store_dir(project) / f"{digest}.txt"
-
-
-def write_text_atomic(path: Path, text: str) -> None:
-    """Write UTF-8 text byte for byte (no newline translation); a crash never leaves half a file."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "wb") as f:
-            f.write(text.encode("utf-8"))
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
 
 
 def save(project: Project, text: str) -> str:
