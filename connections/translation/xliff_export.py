@@ -66,6 +66,8 @@ def _add_unit(xf: Xliff12File, u: Unit, src_hash: str, state: str, target: str |
     if tree is not None:
         unit.set_rich_target([to_strelem(tree)], tgt_lang)
         unit.set_state_n(unit.statemap[state])
+    else:
+        state = "new"  # nothing in the target: a CAT tool shows it as untranslated
     if before is not None and before != u.markdown:
         unit.addalttrans(target or "", origin="previous-source", sourcetxt=before)
         unit.addnote(f"The English changed. Before: {before}", origin="connections")

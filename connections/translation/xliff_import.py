@@ -53,6 +53,7 @@ class Plan:
     before: str | None
     after: str
     marked: list[str] = field(default_factory=list)
+    newly: int = 0  # marked sections whose recorded hash changed
     units: int = 0
     skipped: list[str] = field(default_factory=list)
 
@@ -201,9 +202,10 @@ def _plan_file(name: str, bundle: Bundle, vid: str, src: Module, mod: Module | N
         texts, changed = _texts(units, current, got)
         if any(t is None for t in texts):
             if mine is not None:
-                plan.skipped.append(f"{src.slug}#{sid}: not written: its {bundle.variant(vid).label} text does "
-                                    "not line up with the English block by block, so every unit of it needs a "
-                                    "translation")
+                if any(i.target is not None for i in got.values()):
+                    plan.skipped.append(f"{src.slug}#{sid}: not written: its {bundle.variant(vid).label} text "
+                                        "does not line up with the English block by block, so every unit of it "
+                                        "needs a translation")
                 continue
             texts = [t if t is not None else u.markdown for t, u in zip(texts, units, strict=True)]
             changed = True
@@ -227,6 +229,7 @@ def _plan_file(name: str, bundle: Bundle, vid: str, src: Module, mod: Module | N
     recorded = dict(mod.translated_from) if mod is not None else {}
     hashes = {sid: text_hash(section_text(src, sid) or "") if sid in plan.marked else recorded[sid]
               for sid in ids if sid in plan.marked or sid in recorded}
+    plan.newly = sum(1 for sid in plan.marked if recorded.get(sid) != hashes[sid])
     if hashes != recorded or mine is None:
         text = write_translated_from(text, hashes)
     plan.after = text
@@ -306,8 +309,9 @@ def import_file(root: Path, path: Path) -> int:
         print(f"{rel}: {p.units} unit{'s' * (p.units != 1)} read, {what}{marked}")
         for s in p.skipped:
             print(f"  {s}", file=sys.stderr)
+    newly = sum(p.newly for p in plans)
     print(f"translate import: {len(changed)} file{'s' * (len(changed) != 1)} changed, "
-          f"{sum(len(p.marked) for p in plans)} section{'s' * (sum(len(p.marked) for p in plans) != 1)} current. "
+          f"{newly} section{'s' * (newly != 1)} newly marked current. "
           "Run 'python build.py status' to see what is left.")
     return 0
 
