@@ -272,3 +272,24 @@ def test_a_missing_file_is_created_from_the_import(minimal: Path, capsys) -> Non
     assert "title: Semaine 6\n" in text and "## Closing {#closing}\n\nMot de la fin.\n" in text
     assert cli(capsys, minimal, "check")[0] == 0
 
+
+
+def test_glossary_exports_as_tbx_and_csv_with_protected_terms_marked(minimal: Path, capsys, tmp_path: Path) -> None:
+    from conftest import REPO
+    from translate.storage.tbx import tbxfile
+
+    (minimal / "glossary.yml").write_bytes((REPO / "glossary.yml").read_bytes())
+    code, out, err = cli(capsys, minimal, "translate", "glossary", "--out", str(tmp_path / "terms"))
+    assert code == 0, err
+    store = tbxfile.parsefile(str(tmp_path / "terms" / "glossary.tbx"))
+    by_source = {u.source: u for u in store.units}
+    assert [t.text for t in by_source["child welfare"].get_target_terms("fr")] == [
+        "protection de l'enfance", "protection de la jeunesse"]
+    mothercraft = by_source["Mothercraft"]
+    assert [t.text for t in mothercraft.get_target_terms("fr")] == ["Mothercraft"]
+    assert not mothercraft.istranslatable() and "copy it exactly" in mothercraft.getnotes()
+    assert by_source["key message"].istranslatable()
+    rows = (tmp_path / "terms" / "glossary.csv").read_text(encoding="utf-8").splitlines()
+    assert rows[0] == "en,fr,protected,note"
+    assert "key message,message clé; messages clés,no," in rows
+    assert any(r.startswith("Métis,Métis,yes,") for r in rows)
