@@ -293,3 +293,17 @@ def test_glossary_exports_as_tbx_and_csv_with_protected_terms_marked(minimal: Pa
     assert rows[0] == "en,fr,protected,note"
     assert "key message,message clé; messages clés,no," in rows
     assert any(r.startswith("Métis,Métis,yes,") for r in rows)
+
+
+def test_status_html_reports_each_section_with_the_english_change_and_words(fr: Path, capsys) -> None:
+    page = fr / "report.html"
+    code, out, err = cli(capsys, fr, "status", "--html", str(page), "--variant", "fr")
+    assert code == 0, err
+    text = page.read_text(encoding="utf-8")
+    assert "Français (fr) — translation of en:" in text
+    week2 = text[text.index("<details id='fr-week-2'"):text.index("<details id='fr-week-3'")]
+    assert "content/fr/week-2.md: 12 current, 1 need review, 0 missing — 6 words" in week2
+    assert ("<td><code>check-in</code></td><td class='review'>needs review</td><td class='n'>10</td>"
+            "<td class='n'>6</td>") in week2
+    assert "Section text<ins>, now with a gentler opening question</ins>.\n" in week2
+    assert "<td><code>welcome</code></td><td class='current'>current</td>" in week2
