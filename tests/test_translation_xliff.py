@@ -307,3 +307,23 @@ def test_status_html_reports_each_section_with_the_english_change_and_words(fr: 
             "<td class='n'>6</td>") in week2
     assert "Section text<ins>, now with a gentler opening question</ins>.\n" in week2
     assert "<td><code>welcome</code></td><td class='current'>current</td>" in week2
+
+
+def test_export_include_catalog_writes_the_untranslated_template_strings_as_po(minimal: Path, capsys) -> None:
+    import shutil
+
+    from babel.messages.pofile import read_po
+    from conftest import REPO
+
+    shutil.copytree(REPO / "locales", minimal / "locales")
+    po = minimal / "locales/fr/LC_MESSAGES/messages.po"
+    text = po.read_text(encoding="utf-8")
+    start = text.index('msgid "Participant"\n')
+    end = text.index("\n", text.index("msgstr", start))
+    po.write_text(text[:start] + 'msgid "Participant"\nmsgstr ""' + text[end:], encoding="utf-8")
+    code, out, err = cli(capsys, minimal, "translate", "export", "fr", "--include-catalog",
+                         "--out", str(minimal / "out" / "fr.xlf"))
+    assert code == 0, err
+    assert "1 template string still untranslated or fuzzy in locales/fr/LC_MESSAGES/messages.po" in out
+    with (minimal / "out" / "fr.po").open("rb") as f:
+        assert [m.id for m in read_po(f) if m.id] == ["Participant"]

@@ -40,6 +40,6 @@ def export_untranslated(bundle: Bundle, vid: str, out: Path) -> int:
     with out.open("wb") as f:
         write_po(f, todo, width=0)
     rel = po.relative_to(bundle.project.root)
-    print(f"{out}: {n} template string{'s' * (n != 1)} of {rel} to translate; translate them in the same PO "
-          f"file of {rel} (or paste them there) and run 'python build.py check'")
+    print(f"{out}: {n} template string{'s' * (n != 1)} still untranslated or fuzzy in {rel}; translate them "
+          "in that file (CAT tools open PO as it is), then run 'python build.py check'")
     return n
