@@ -327,3 +327,26 @@ def test_export_include_catalog_writes_the_untranslated_template_strings_as_po(m
     assert "1 template string still untranslated or fuzzy in locales/fr/LC_MESSAGES/messages.po" in out
     with (minimal / "out" / "fr.po").open("rb") as f:
         assert [m.id for m in read_po(f) if m.id] == ["Participant"]
+
+
+def test_a_section_whose_english_gained_a_paragraph_after_the_export_is_refused(fr: Path, capsys) -> None:
+    xlf = fr / "fr.xlf"
+    assert cli(capsys, fr, "translate", "export", "fr", "--out", str(xlf))[0] == 0
+    cat_tool(xlf, {"week-2#check-in/2": "Texte de la section, avec une question plus douce."})
+    edit(fr / "content/en/week-2.md", CHANGED, f"{CHANGED}\n\nA new closing sentence.")
+    code, _, err = cli(capsys, fr, "translate", "import", str(xlf))
+    assert code == 1
+    assert ("fr.xlf: section week-2#check-in: the English of this section changed since the export "
+            "(new: week-2#check-in/3); export again") in err
+
+
+@pytest.mark.skipif(not __import__("os").environ.get("XLIFF_SCHEMA"),
+                    reason="set XLIFF_SCHEMA to xliff-core-1.2-strict.xsd (with xml.xsd beside it) to validate")
+def test_the_export_validates_against_the_xliff_1_2_strict_schema(fr: Path, capsys) -> None:
+    import os
+
+    schema = etree.XMLSchema(etree.parse(os.environ["XLIFF_SCHEMA"]))
+    for args in ([], ["--all"]):
+        xlf = fr / "x.xlf"
+        assert cli(capsys, fr, "translate", "export", "fr", "--out", str(xlf), *args)[0] == 0
+        assert schema.validate(etree.parse(str(xlf))), schema.error_log

@@ -71,7 +71,8 @@ def _add_unit(xf: Xliff12File, u: Unit, src_hash: str, state: str, target: str |
     if before is not None and before != u.markdown:
         unit.addalttrans(target or "", origin="previous-source", sourcetxt=before)
         unit.addnote(f"The English changed. Before: {before}", origin="connections")
-    unit.createcontextgroup(CONTEXT, [("x-section", u.section), ("x-source-hash", src_hash)], "information")
+    unit.createcontextgroup(CONTEXT.format(u.id), [("x-section", u.section), ("x-source-hash", src_hash)],
+                            "information")
     xf.addunit(unit)
     counts.units += 1
     counts.by_state[state] = counts.by_state.get(state, 0) + 1

@@ -19,7 +19,7 @@ from . import segments as S
 
 NS = "urn:oasis:names:tc:xliff:document:1.2"
 DONE_STATES = {"translated", "signed-off", "final"}
-CONTEXT = "connections"  # context-group holding the section and its English hash at export time
+CONTEXT = "connections {}"  # per unit (names are unique in a file): its section and English hash at export
 
 
 class Xliff12Unit(xliff.xliffunit):

@@ -77,11 +77,12 @@ def _state(unit) -> tuple[bool, bool]:
     node = unit.get_target_dom()
     if node is None or (not (node.text or "").strip() and not len(node)):
         return False, False
-    return True, node.get("state") in DONE_STATES or unit.xmlelement.get("approved") == "yes"
+    state = node.get("state")
+    return True, state in DONE_STATES or (state is None and unit.xmlelement.get("approved") == "yes")
 
 
-def _context(unit) -> dict[str, str]:
-    return {t: v for group in unit.getcontextgroups(CONTEXT) for t, v in group}
+def _context(unit, uid: str) -> dict[str, str]:
+    return {t: v for group in unit.getcontextgroups(CONTEXT.format(uid)) for t, v in group}
 
 
 def _group(xf: Xliff12File, name: str, bundle: Bundle) -> dict[str, dict[str, list]]:
@@ -134,7 +135,7 @@ def _read_units(name: str, sid: str, rows: list, english: list[Unit], current_ha
                 refused.append(f"{name}: unit {uid}: inline codes broken: {exc}; keep every tag of the source "
                                "in the translation, once each")
                 continue
-        out[key] = Incoming(uid, sid, key, source, tree, done, _context(unit).get("x-source-hash", ""))
+        out[key] = Incoming(uid, sid, key, source, tree, done, _context(unit, uid).get("x-source-hash", ""))
     hashes = {i.exported_hash for i in out.values()}
     if out and hashes != {current_hash}:
         new = [u.id for u in english if u.key not in out]
