@@ -11,6 +11,7 @@ signed-off or final.
 
 from __future__ import annotations
 
+import re
 import shutil
 import sys
 import tempfile
@@ -159,7 +160,7 @@ def _texts(english: list[Unit], current: list[str] | None, got: dict[str, Incomi
         if tree is not None and S.signature(tree) == S.signature(inc.target):
             out.append(cur)
             continue
-        out.append(S.render(inc.target).strip())
+        out.append(re.sub(r"\s*\n\s*", " ", S.render(inc.target).strip()))  # a unit is one line of Markdown
         changed = True
     return out, changed
 
