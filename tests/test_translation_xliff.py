@@ -8,6 +8,7 @@ import json
 from pathlib import Path
 
 import pytest
+from conftest import MINIMAL, copy_project
 from lxml import etree
 from translate.storage import factory, xliff
 from translate.storage.placeables.lisa import parse_xliff
@@ -350,3 +351,24 @@ def test_the_export_validates_against_the_xliff_1_2_strict_schema(fr: Path, caps
         xlf = fr / "x.xlf"
         assert cli(capsys, fr, "translate", "export", "fr", "--out", str(xlf), *args)[0] == 0
         assert schema.validate(etree.parse(str(xlf))), schema.error_log
+
+
+def test_an_imported_translation_is_on_the_built_site(tmp_path: Path, capsys) -> None:
+    """The translator's last step: the site built after the import shows the new French."""
+    import shutil
+
+    from conftest import run_build
+
+    project = copy_project(tmp_path / "p")
+    shutil.rmtree(project / "content")
+    shutil.copytree(MINIMAL / "content", project / "content")
+    xlf = project / "fr.xlf"
+    assert cli(capsys, project, "translate", "export", "fr", "--out", str(xlf))[0] == 0
+    cat_tool(xlf, {"week-2#check-in/2": "Un tour de table tout en douceur, où personne n'est obligée de parler."})
+    assert cli(capsys, project, "translate", "import", str(xlf))[0] == 0
+    built = run_build("site", "--variant", "fr", project=project)
+    assert built.code == 0, built.err
+    page = (project / "dist/site/fr/week-2.html").read_text(encoding="utf-8")
+    assert "Un tour de table tout en douceur, où personne n&#39;est obligée de parler." in page or \
+        "Un tour de table tout en douceur, où personne n’est obligée de parler." in page or \
+        "Un tour de table tout en douceur, où personne n'est obligée de parler." in page

@@ -32,6 +32,8 @@ from .tracking import FRONT, module_pairs, section_text, text_hash, tracked_ids
 from .units import UNIT_ID_RE, FileText, Unit, aligned, front_values, read_file, section_units
 from .xliff_format import CONTEXT, DONE_STATES, Broken, Xliff12File, flat, target_tree, to_strelem
 
+SKIPPED = {"dist", "node_modules", "tests", "bench", "connections", "docs", "scripts", "translations"}
+
 
 @dataclass
 class Incoming:
@@ -246,11 +248,11 @@ def _check_result(bundle: Bundle, plans: list[Plan], name: str) -> list[str]:
     with tempfile.TemporaryDirectory(prefix="connections-import-") as tmp:
         scratch = Path(tmp) / "project"
         scratch.mkdir()
-        for entry in root.iterdir():
-            if entry.name == "content":
-                shutil.copytree(entry, scratch / "content", ignore=shutil.ignore_patterns(".sources"))
-            elif entry.name not in ("dist", ".git", ".venv"):
-                (scratch / entry.name).symlink_to(entry, target_is_directory=entry.is_dir())
+        for entry in root.iterdir():  # copies, not links: `check` wants every file inside the project folder
+            if entry.is_file():
+                shutil.copy2(entry, scratch / entry.name)
+            elif entry.is_dir() and entry.name not in SKIPPED and not entry.name.startswith("."):
+                shutil.copytree(entry, scratch / entry.name, ignore=shutil.ignore_patterns(".sources", "__pycache__"))
         for p in plans:
             rel = p.path.resolve().relative_to(root.resolve())
             (scratch / rel).write_bytes(p.after.encode("utf-8"))
