@@ -372,3 +372,20 @@ def test_an_imported_translation_is_on_the_built_site(tmp_path: Path, capsys) ->
     assert "Un tour de table tout en douceur, où personne n&#39;est obligée de parler." in page or \
         "Un tour de table tout en douceur, où personne n’est obligée de parler." in page or \
         "Un tour de table tout en douceur, où personne n'est obligée de parler." in page
+
+
+def test_front_matter_values_are_written_as_valid_yaml_keeping_the_other_lines(fr: Path, capsys) -> None:
+    xlf = fr / "all.xlf"
+    assert cli(capsys, fr, "translate", "export", "fr", "--all", "--out", str(xlf))[0] == 0
+    path = fr / "content/fr/week-3.md"
+    before = path.read_text(encoding="utf-8")
+    cat_tool(xlf, {"week-3#front-matter/objectives/1": "Objectif : nommer une force",
+                   "week-3#front-matter/discreet_title": "yes"})
+    code, out, err = cli(capsys, fr, "translate", "import", str(xlf))
+    assert code == 0, err
+    after = path.read_text(encoding="utf-8")
+    assert "objectives:\n  - 'Objectif : nommer une force'\nkey_messages:" in after
+    assert "discreet_title: 'yes'\n" in after
+    changed = [b for a, b in zip(before.splitlines(), after.splitlines(), strict=True) if a != b]
+    assert changed == ["discreet_title: 'yes'", "  - 'Objectif : nommer une force'"]
+    assert cli(capsys, fr, "check")[0] == 0
