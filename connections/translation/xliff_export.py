@@ -133,5 +133,3 @@ def write(xf: Xliff12File, out: Path) -> None:
     with out.open("wb") as f:
         xf.serialize(f)
 
-
-__all__ = ["FRONT", "ExportCounts", "build", "lang_tag", "write"]

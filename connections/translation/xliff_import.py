@@ -29,7 +29,7 @@ from .commands import _load
 from .frontmatter import write_translated_from
 from .frontvalues import replace_values
 from .tracking import FRONT, module_pairs, section_text, text_hash, tracked_ids
-from .units import UNIT_ID_RE, FileText, Unit, aligned, front_values, read_file, section_units
+from .units import UNIT_ID_RE, FileText, Unit, aligned, read_file, section_units
 from .xliff_format import CONTEXT, DONE_STATES, Broken, Xliff12File, flat, target_tree, to_strelem
 
 SKIPPED = {"dist", "node_modules", "tests", "bench", "connections", "docs", "scripts", "translations"}
@@ -324,5 +324,3 @@ def _source(bundle: Bundle, plan: Plan) -> Module:
     vid = plan.path.parent.name
     return next(s for s, _ in module_pairs(bundle, vid) if s.slug == plan.path.stem)
 
-
-__all__ = ["FileText", "front_values", "import_file"]
