@@ -83,9 +83,15 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--diff", metavar="VARIANT/FILE", help="show what changed in the source, e.g. fr/week-3")
     p.add_argument("--fail-under", type=float, default=None, metavar="PERCENT",
                    help="exit 1 when a variant is less than PERCENT current")
+    p.add_argument("--html", type=Path, default=None, metavar="FILE",
+                   help="also write a translation report for coordinators as an HTML page")
     p = sub.add_parser("mark-current", help=COMMAND_HELP["mark-current"], description=COMMAND_HELP["mark-current"])
     p.add_argument("what", nargs="+", metavar="VARIANT[/FILE[#SECTION]]",
                    help="e.g. fr/week-3#check-in, fr/week-3 or fr")
+    from .translation import xliff_cli
+
+    p = sub.add_parser("translate", help=xliff_cli.HELP, description=xliff_cli.HELP)
+    xliff_cli.add_arguments(p)
     p = sub.add_parser("serve", help=COMMAND_HELP["serve"], description=COMMAND_HELP["serve"])
     p.add_argument("--variant", default=None, metavar="V", help="variant to serve (default: the source)")
     p.add_argument("--dev-addr", default="127.0.0.1:8000", metavar="IP:PORT")
@@ -150,6 +156,12 @@ def cmd_mark_current(args: argparse.Namespace, root: Path) -> int:
     return mark_current(root, args)
 
 
+def cmd_translate(args: argparse.Namespace, root: Path) -> int:
+    from .translation.xliff_cli import run
+
+    return run(root, args)
+
+
 def cmd_serve(args: argparse.Namespace, root: Path) -> int:
     from .site.serve import serve
 
@@ -162,6 +174,7 @@ COMMANDS: dict[str, Callable[[argparse.Namespace, Path], int]] = {
     "check": cmd_check,
     "status": cmd_status,
     "mark-current": cmd_mark_current,
+    "translate": cmd_translate,
     "serve": cmd_serve,
 }
 

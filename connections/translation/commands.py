@@ -258,6 +258,11 @@ def status(root: Path, args: argparse.Namespace) -> int:
         _print_diff(bundle, parse_spec(args.diff), bool(args.json))
         return 0
     reports = _reports(bundle, list(getattr(args, "variant", None) or []))
+    if getattr(args, "html", None):
+        from .report import write_html
+
+        write_html(bundle, reports, args.html)
+        print(f"{args.html}: translation report written", file=sys.stderr)
     if args.json:
         print(json.dumps(_as_json(bundle, reports, broken), ensure_ascii=False, indent=2))
     else:
