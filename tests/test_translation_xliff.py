@@ -276,8 +276,9 @@ def test_a_missing_file_is_created_from_the_import(minimal: Path, capsys) -> Non
 
 
 def test_glossary_exports_as_tbx_and_csv_with_protected_terms_marked(minimal: Path, capsys, tmp_path: Path) -> None:
-    from tests.conftest import REPO
     from translate.storage.tbx import tbxfile
+
+    from tests.conftest import REPO
 
     (minimal / "glossary.yml").write_bytes((REPO / "glossary.yml").read_bytes())
     code, out, err = cli(capsys, minimal, "translate", "glossary", "--out", str(tmp_path / "terms"))
@@ -314,6 +315,7 @@ def test_export_include_catalog_writes_the_untranslated_template_strings_as_po(m
     import shutil
 
     from babel.messages.pofile import read_po
+
     from tests.conftest import REPO
 
     shutil.copytree(REPO / "locales", minimal / "locales")
