@@ -303,8 +303,8 @@ def require_current(project: Project) -> None:
     stamp.write_text(digest, encoding="utf-8")
 
 
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m connections.catalogs",
+def main(argv: list[str] | None = None, prog: str = "python -m connections.catalogs") -> int:
+    parser = argparse.ArgumentParser(prog=prog,
                                      description="Babel catalogs for the template strings, under locales/.")
     parser.add_argument("--project", type=Path, default=Path.cwd(), metavar="DIR", help="project folder")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")

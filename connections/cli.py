@@ -19,6 +19,8 @@ COMMAND_HELP = {
     "status": "show the translation status of every variant",
     "mark-current": "record translated sections as reviewed against the current source",
     "serve": "serve the site locally and rebuild it when content or templates change",
+    "catalogs": "template-string catalogs: update | init LOCALE | check (see 'catalogs --help')",
+    "typography": "put French typography (no-break spaces, ’, « ») into Markdown files (see 'typography --help')",
 }
 
 
@@ -95,6 +97,9 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("serve", help=COMMAND_HELP["serve"], description=COMMAND_HELP["serve"])
     p.add_argument("--variant", default=None, metavar="V", help="variant to serve (default: the source)")
     p.add_argument("--dev-addr", default="127.0.0.1:8000", metavar="IP:PORT")
+    for name in ("catalogs", "typography"):  # their own command lines, --help included
+        p = sub.add_parser(name, help=COMMAND_HELP[name], add_help=False)
+        p.add_argument("rest", nargs=argparse.REMAINDER)
     return parser
 
 
@@ -168,6 +173,19 @@ def cmd_serve(args: argparse.Namespace, root: Path) -> int:
     return serve(root, args)
 
 
+def cmd_catalogs(args: argparse.Namespace, root: Path) -> int:
+    from . import catalogs
+
+    rest = list(args.rest)
+    return catalogs.main(rest if "--project" in rest else ["--project", str(root), *rest], prog="build.py catalogs")
+
+
+def cmd_typography(args: argparse.Namespace, root: Path) -> int:
+    from .translation import typography
+
+    return typography.main(list(args.rest), prog="build.py typography")
+
+
 COMMANDS: dict[str, Callable[[argparse.Namespace, Path], int]] = {
     "all": cmd_build([k for k in KINDS if k.in_all]),
     **{k.name: cmd_build([k]) for k in KINDS},
@@ -176,6 +194,8 @@ COMMANDS: dict[str, Callable[[argparse.Namespace, Path], int]] = {
     "mark-current": cmd_mark_current,
     "translate": cmd_translate,
     "serve": cmd_serve,
+    "catalogs": cmd_catalogs,
+    "typography": cmd_typography,
 }
 
 
@@ -188,7 +208,12 @@ def main(argv: list[str] | None = None, default_root: Path | None = None) -> int
             i += 1 if "=" in argv[i] else 2
         if i >= len(argv) or argv[i].startswith("-"):  # a misspelt command is left for argparse to name
             argv.insert(i, "all")
-    args = parser.parse_args(argv)
+    passed = _passthrough(argv)
+    if passed is not None:  # commands with their own command line: everything after the name is theirs
+        args = parser.parse_args(argv[: passed + 1])
+        args.rest = argv[passed + 1 :]
+    else:
+        args = parser.parse_args(argv)
     root = (args.project or default_root or Path.cwd()).resolve()
     command = args.command
     try:
@@ -212,5 +237,18 @@ def main(argv: list[str] | None = None, default_root: Path | None = None) -> int
         return 130
 
 
+def _passthrough(argv: list[str]) -> int | None:
+    """The index of a pass-through command (catalogs, typography) in ``argv``, if that is the command."""
+    for i, a in enumerate(argv):
+        if a in COMMANDS:
+            return i if a in {"catalogs", "typography"} else None
+    return None
+
+
+def entry() -> None:
+    """The installed `connections` command (and `python -m connections`): the project is the current folder."""
+    sys.exit(main(default_root=Path.cwd()))
+
+
 if __name__ == "__main__":  # pragma: no cover
-    sys.exit(main(default_root=Path(os.getcwd())))
+    entry()

@@ -161,9 +161,9 @@ def _files(paths: list[Path]) -> list[Path]:
     return out
 
 
-def main(argv: list[str] | None = None) -> int:
+def main(argv: list[str] | None = None, prog: str = "python -m connections.translation.typography") -> int:
     parser = argparse.ArgumentParser(
-        prog="python -m connections.translation.typography",
+        prog=prog,
         description="Put the non-breaking spaces of Canadian French typography in Markdown prose: before ':' "
                     "and inside « ». Code, URLs, YAML keys and admonition markers are left alone.")
     parser.add_argument("paths", nargs="+", type=Path, metavar="PATH", help="Markdown files or folders")
