@@ -85,7 +85,14 @@ class Option:
 
     def sentence(self, name: str, expected: str, value: Any) -> str:
         hint = f" ({self.hint})" if self.hint else ""
-        return f"field '{name}' should be {expected}{hint}, not {value!r}"
+        return f"field '{name}' should be {expected}{hint}, not {show(value)}"
+
+
+def show(value: Any) -> str:
+    """A value as the user wrote it: a date as YYYY-MM-DD, a text in quotes (control characters escaped)."""
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return repr(value)
 
 
 def _name(where: tuple) -> str:
@@ -159,8 +166,10 @@ class Choice(Option):
         self.choices, self.explain = tuple(choices), explain
 
     def check(self, value: Any, ctx: Context, where: tuple) -> Any:
-        if isinstance(value, str) and value.strip() in self.choices:
-            return value.strip()
+        if isinstance(value, str):
+            folded = {c.lower(): c for c in self.choices}
+            if value.strip().lower() in folded:  # "Letter" is letter
+                return folded[value.strip().lower()]
         raise ValidationError("one of " + ", ".join(self.choices))
 
     def run(self, value: Any, ctx: Context, where: tuple, name: str) -> Any:
@@ -174,15 +183,18 @@ class Choice(Option):
 
 
 class Date(Option):
-    """A date written YYYY-MM-DD; ``not_future``: a date something was done, so today or earlier."""
+    """A date written YYYY-MM-DD; ``not_future``: a date something was done, so today or earlier;
+    ``years``: the years a date can fall in (a typo such as 20277-03-02 or 9999-12-31 is caught here)."""
 
-    def __init__(self, not_future: bool = False, **kw: Any) -> None:
+    def __init__(self, not_future: bool = False, years: tuple[int, int] = (1900, 2200), **kw: Any) -> None:
         super().__init__(**kw)
-        self.not_future = not_future
+        self.not_future, self.years = not_future, years
 
     def check(self, value: Any, ctx: Context, where: tuple) -> Any:
         if not isinstance(value, dt.date) or isinstance(value, dt.datetime):
             raise ValidationError("a date written YYYY-MM-DD")
+        if not self.years[0] <= value.year <= self.years[1]:
+            raise ValidationError(f"a date written YYYY-MM-DD from {self.years[0]} to {self.years[1]}")
         if self.not_future and value > ctx.today:
             raise ValidationError(message=f"{_name(where)} {value.isoformat()} is in the future (today is "
                                   f"{ctx.today.isoformat()}); write the date it was done, today or earlier")
@@ -326,7 +338,7 @@ class TimeZone(Option):
             if not name or "\0" in name:
                 raise ValueError(name)
             ZoneInfo(name)
-        except (ValueError, OSError):  # unknown, malformed, or a folder of the tz database (IsADirectoryError)
+        except (KeyError, ValueError, OSError):  # unknown, malformed, or a folder of the tz database
             raise ValidationError(message=f"unknown time zone '{value}'; use a name such as {self.EXAMPLES}") from None
         return name
 

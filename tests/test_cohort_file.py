@@ -72,7 +72,8 @@ def test_mistakes_are_all_reported_with_their_lines(proj: Path) -> None:
     assert "cohort.yml:8: skipped date 2027-03-17 is not a session day" in text
     assert "cohort.yml:10: unknown time zone 'Canada/Atlantis'" in text
     assert "cohort.yml:11: privacy should be one of full, initials, codes" in text
-    assert "cohort.yml:12: threshold should be a number of sessions from 1 to 6" in text
+    assert ("cohort.yml:12: field 'threshold' should be a whole number from 1 to 6 (sessions needed for a "
+            "certificate, 1 to 6), not 9") in text
     assert "cohort.yml:13: roster file 'nobody.csv' not found" in text
     assert "Nothing was written" in text
 
@@ -81,7 +82,8 @@ def test_wrong_types_and_unknown_fields(proj: Path) -> None:
     text = _error(proj, GOOD.replace("first_session: 2027-03-02", "first_session: March 2")
                   .replace("start_time: 18:30", "start_time: soon\ncolour: blue"))
     assert "cohort.yml:5: field 'first_session' should be a date written YYYY-MM-DD" in text
-    assert "cohort.yml:6: field 'start_time' should be a time written \"HH:MM\"" in text
+    assert ("cohort.yml:6: start_time 'soon' is not a clock time; write it as \"HH:MM\" in quotes, from \"00:00\" "
+            'to "23:59", e.g. start_time: "18:00"') in text
     assert "cohort.yml:7: unknown field 'colour'" in text
 
 
