@@ -138,5 +138,5 @@ def test_not_utf8(minimal: Path) -> None:
     (minimal / W2).write_bytes((minimal / W2).read_text().replace("Section text.", "Très bien.").encode("cp1252"))
     result = run_build("check", project=minimal)
     assert result.code == 1
-    assert error_lines(result.err)[0].startswith(f"{W2}:26: the file is not UTF-8 text (invalid continuation byte at "
-                                            "byte 518, 0xe8); save it as UTF-8 (in most editors: Save As, encoding UTF-8)")
+    assert error_lines(result.err)[0] == (f"{W2}:26: the file is not UTF-8 text (invalid continuation byte at byte 518,"
+                                          " 0xe8); save it as UTF-8 (in most editors: Save As, encoding UTF-8)")
