@@ -23,6 +23,7 @@ from .errors import Problems
 from .yamlfile import Located
 
 MAX_NAME = 255  # bytes in one file or folder name on the usual file systems
+MAX_PATH = 4000  # bytes in a whole path (Linux allows 4096, macOS 1024: long before either, a name is a mistake)
 
 
 class ValidationError(Exception):
@@ -276,6 +277,8 @@ def path_problem(name: str) -> str | None:
     """Why ``name`` cannot be a file name on this system (a NUL character, a part too long), or None."""
     if "\0" in name:
         return "holds a NUL character (\\0), which no file name can hold"
+    if len(name.encode("utf-8")) > MAX_PATH:
+        return f"is {len(name.encode('utf-8'))} bytes long; a file path holds at most {MAX_PATH}"
     too_long = next((part for part in re.split(r"[/\\]", name) if len(part.encode("utf-8")) > MAX_NAME), None)
     if too_long is not None:
         return f"has a name part of {len(too_long.encode('utf-8'))} bytes; file systems allow at most {MAX_NAME}"

@@ -114,8 +114,33 @@ def _base_module_fields(data: dict, sections: dict) -> dict:
     }
 
 
+MAX_MODULE_BYTES = 200_000  # a module file; the largest bundled one is about 30 KB
+
+
+def _module_refused(path: Path, problems: Problems) -> bool:
+    """Refuse, before any slow work, a module that lives outside the project (through a link) or is huge."""
+    try:
+        real = path.resolve()
+        size = real.stat().st_size
+    except (OSError, ValueError, RuntimeError) as exc:  # RuntimeError: a symlink loop
+        problems.add(path, 0, f"cannot read the file: {getattr(exc, 'strerror', None) or exc}")
+        return True
+    if not real.is_relative_to(problems.root.resolve()):
+        problems.add(path, 0, f"this file is a link to {real}, outside the project folder; content must live in the "
+                     "project: replace the link with a copy of the file")
+        return True
+    if size > MAX_MODULE_BYTES:
+        problems.add(path, 1, f"the file is {size / 1_000_000:.1f} MB; a module file holds at most "
+                     f"{MAX_MODULE_BYTES // 1000} KB (the longest bundled one is about 30 KB): shorten it, or move "
+                     "long reading into a separate document")
+        return True
+    return False
+
+
 def read_module(path: Path, problems: Problems) -> MarkdownFile | None:
     """A module file split into front matter and body; None (with the problem recorded) when unreadable."""
+    if _module_refused(path, problems):
+        return None
     text = read_text(path, problems)
     if text is None:
         return None
