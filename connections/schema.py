@@ -22,6 +22,17 @@ def _is_int(v: Any) -> str | None:
     return None if isinstance(v, int) and not isinstance(v, bool) and v > 0 else "a whole number above 0"
 
 
+MAX_SESSION_MINUTES = 600  # a session is a morning, an afternoon or an evening: bounds clock-time arithmetic
+
+
+def _minutes(least: int) -> Checker:
+    """A number of minutes from ``least`` to MAX_SESSION_MINUTES (10**12 minutes is a typo, not a session)."""
+    def check(v: Any) -> str | None:
+        ok = isinstance(v, int) and not isinstance(v, bool) and least <= v <= MAX_SESSION_MINUTES
+        return None if ok else f"a whole number of minutes from {least} to {MAX_SESSION_MINUTES}"
+    return check
+
+
 def _is_bool(v: Any) -> str | None:
     return None if isinstance(v, bool) else "true or false"
 
@@ -78,7 +89,7 @@ STR_LIST = Field(_is_str_list)
 WEEK_FIELDS: dict[str, Field] = {
     "week": INT,
     "title": STR,
-    "duration": Field(_is_int, hint="the session length in minutes, e.g. 120"),
+    "duration": Field(_minutes(30), hint="the session length in minutes, e.g. 120"),
     "discreet_title": STR,
     "objectives": STR_LIST,
     "key_messages": STR_LIST,
@@ -95,7 +106,7 @@ PROGRAM_FIELDS: dict[str, Field] = {
     "translated_from": Field(_is_str_map, required=False),
 }
 
-AGENDA_FIELDS: dict[str, Field] = {"section": STR, "minutes": INT}
+AGENDA_FIELDS: dict[str, Field] = {"section": STR, "minutes": Field(_minutes(1), hint="e.g. 10")}
 
 VARIANT_FIELDS: dict[str, Field] = {
     "label": STR,

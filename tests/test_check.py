@@ -22,8 +22,8 @@ CASES: dict[str, tuple[str, list[str]]] = {
                               "duration, discreet_title, objectives, key_messages, materials, agenda, extra_sections, "
                               "translated_from"]),
     "missing-field.md": (W2, [f"{W2}:2: missing field 'materials' in the front matter"]),
-    "wrong-type.md": (W2, [f"{W2}:4: field 'duration' should be a whole number above 0 (the session length in "
-                           "minutes, e.g. 120), not 'two hours'"]),
+    "wrong-type.md": (W2, [f"{W2}:4: field 'duration' should be a whole number of minutes from 30 to 600 (the "
+                           "session length in minutes, e.g. 120), not 'two hours'"]),
     "agenda-does-not-add-up.md": (W2, [f"{W2}:4: agenda minutes add up to 130 but duration is 120; change the "
                                        "minutes or the duration so they match"]),
     "agenda-unknown-section.md": (W2, [f"{W2}:20: agenda entry 'breathing' does not match any section; expected "
