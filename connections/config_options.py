@@ -342,7 +342,7 @@ class TimeZone(Option):
                 raise ValueError(name)
             ZoneInfo(name)
         except (KeyError, ValueError, OSError):  # unknown, malformed, or a folder of the tz database
-            raise ValidationError(message=f"unknown time zone '{value}'; use a name such as {self.EXAMPLES}") from None
+            raise ValidationError(message=f"unknown time zone {value!r}; use a name such as {self.EXAMPLES}") from None
         return name
 
 
