@@ -74,16 +74,18 @@ def _walk(node: yaml.Node, path: tuple, lines: dict[tuple, int], offset: int, se
         return
     seen.add(id(node))
     if isinstance(node, yaml.MappingNode):
-        first: dict[Any, int] = {}
+        first: dict[tuple[str, str], int] = {}
         for key_node, value_node in node.value:
+            if not isinstance(key_node, yaml.ScalarNode):  # a list or mapping as a key: construction refuses it
+                continue
             key = key_node.value
             line = key_node.start_mark.line + 1 + offset
-            if isinstance(key_node, yaml.ScalarNode) and key != "<<":
-                if key in first:
-                    raise YamlSyntaxError(line, f"duplicate key '{key}' on line {line}; it was first given on line "
-                                          f"{first[key]} — keep one")
-                first[key] = line
-            lines.setdefault(path + (key,), line)
+            same = (key_node.tag, key)  # 1 and "1" are two keys
+            if same in first and key != "<<":
+                raise YamlSyntaxError(line, f"duplicate key '{key}' on line {line}; it was first given on line "
+                                      f"{first[same]} — keep one")
+            first[same] = line
+            lines[path + (key,)] = line
             _walk(value_node, path + (key,), lines, offset, seen)
     elif isinstance(node, yaml.SequenceNode):
         for i, item in enumerate(node.value):
@@ -99,6 +101,9 @@ def load_yaml(text: str, line_offset: int = 0, *, mkdocs: bool = False) -> Locat
     loader = (_MkdocsLoader if mkdocs else _Loader)(text.removeprefix(BOM))
     try:
         node = loader.get_single_node()
+        lines: dict[tuple, int] = {}
+        if node is not None:  # walked before construction, which merges '<<: *base' keys into the node
+            _walk(node, (), lines, line_offset, set())
         data = loader.construct_document(node) if node is not None else None
     except _BadDate as exc:
         mark = exc.problem_mark
@@ -114,9 +119,6 @@ def load_yaml(text: str, line_offset: int = 0, *, mkdocs: bool = False) -> Locat
         raise YamlSyntaxError(1 + line_offset, f"YAML syntax error: {exc}") from None
     finally:
         loader.dispose()
-    lines: dict[tuple, int] = {}
-    if node is not None:
-        _walk(node, (), lines, line_offset, set())
     return Located(data, lines, first_line=1 + line_offset)
 
 

@@ -176,3 +176,9 @@ def test_mkdocs_yml_not_utf8(minimal: Path) -> None:
 def test_bundled_mkdocs_settings_pass(minimal: Path) -> None:
     shutil.copy(REPO / "mkdocs.yml", minimal / "mkdocs.yml")
     assert run_build("check", project=minimal).code == 0
+
+
+def test_merge_keys_are_not_duplicates() -> None:
+    """'<<: *base' then a key of the base written again overrides it, as YAML means: no error."""
+    loc = load_yaml("base: &b {x: 1, y: 2}\nother:\n  <<: *b\n  x: 3\n")
+    assert loc.data["other"] == {"x": 3, "y": 2} and loc.line("other", "x") == 4
