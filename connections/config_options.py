@@ -6,7 +6,10 @@ mapping field by field and *collects* every problem with its line, so a user see
 before anything is built. A value that is wrong is left out of the result (never half-used).
 
     AGENCY = {"name": Text(required=True), "logo": File(image=True, inside_project=True), ...}
-    data = validate(located, AGENCY, Context(path, located, problems, root), what="agency configuration")
+    data = validate(AGENCY, Context(path, located, problems, root), "agency configuration")
+
+Used by connections/loader.py (variant.yml, agency.yml), connections/cohort/config.py (cohort.yml) and
+connections/site/settings.py (mkdocs.yml ``extra.connections``). Front matter keeps connections/schema.py.
 """
 
 from __future__ import annotations
@@ -23,7 +26,7 @@ from .errors import Problems
 from .yamlfile import Located
 
 MAX_NAME = 255  # bytes in one file or folder name on the usual file systems
-MAX_PATH = 4000  # bytes in a whole path (Linux allows 4096, macOS 1024: long before either, a name is a mistake)
+MAX_PATH = 4000  # bytes in a whole path (Linux allows 4096): a longer name is a mistake, not a file
 
 
 class ValidationError(Exception):
