@@ -169,3 +169,8 @@ def test_broken_cohort_is_reported_by_check_without_traceback(proj: Path) -> Non
     result = run_build("check", project=proj)
     assert result.code == 1 and "Traceback" not in result.err
     assert "cohorts/c/cohort.yml:10: unknown time zone 'America'" in result.err
+
+
+def test_variant_name_with_a_nul_character(proj: Path) -> None:
+    text = _error(proj, GOOD.replace("variant: fr", 'variant: "f\\0r"'))
+    assert "cohorts/c/cohort.yml:2: no variant 'f\\x00r'; expected one of: en, fr" in text.splitlines()
