@@ -7,7 +7,7 @@ import shutil
 from pathlib import Path
 
 import pytest
-from conftest import MINIMAL, copy_project
+from conftest import MINIMAL, copy_project, run_build
 
 from connections.cohort.config import load_cohort, session_dates
 from connections.errors import Problems, UserError
@@ -163,8 +163,6 @@ def test_start_time_past_midnight(proj: Path) -> None:
 
 
 def test_broken_cohort_is_reported_by_check_without_traceback(proj: Path) -> None:
-    from conftest import run_build
-
     _write(proj, GOOD + "timezone: America\n")
     result = run_build("check", project=proj)
     assert result.code == 1 and "Traceback" not in result.err

@@ -7,11 +7,15 @@ import shutil
 from pathlib import Path
 
 import pytest
-from conftest import REPO, run_build
 
 from connections import config_options as co
 from connections.errors import Problems
 from connections.yamlfile import YamlSyntaxError, load_yaml
+
+try:  # tests/ as a package (with tests/__init__.py) or as a plain folder
+    from tests.conftest import REPO, run_build
+except ModuleNotFoundError:
+    from conftest import REPO, run_build
 
 TODAY = dt.date(2026, 11, 25)
 
