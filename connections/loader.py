@@ -130,7 +130,8 @@ def _module_refused(path: Path, problems: Problems) -> bool:
                      "project: replace the link with a copy of the file")
         return True
     if size > MAX_MODULE_BYTES:
-        problems.add(path, 1, f"the file is {size / 1_000_000:.1f} MB; a module file holds at most "
+        shown = f"{size / 1_000_000:.1f} MB" if size >= 1_000_000 else f"{size / 1000:.0f} KB"
+        problems.add(path, 1, f"the file is {shown}; a module file holds at most "
                      f"{MAX_MODULE_BYTES // 1000} KB (the longest bundled one is about 30 KB): shorten it, or move "
                      "long reading into a separate document")
         return True
