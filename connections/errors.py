@@ -43,10 +43,13 @@ class Problems:
 
     def rel(self, path: Path | str) -> str:
         p = Path(path)
-        try:
-            return p.resolve().relative_to(self.root.resolve()).as_posix()
-        except ValueError:
-            return p.as_posix()
+        root = self.root.resolve()
+        for candidate in (p.resolve, p.absolute):  # a link out of the project is named where it sits
+            try:
+                return candidate().relative_to(root).as_posix()
+            except (ValueError, OSError, RuntimeError):
+                continue
+        return p.as_posix()
 
     def add(self, path: Path | str, line: int, message: str, severity: str = "error") -> None:
         self.items.append(Problem(self.rel(path), line, message, severity))

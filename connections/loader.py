@@ -6,8 +6,7 @@ import datetime as dt
 import re
 from pathlib import Path
 
-import babel
-
+from . import config_options as co
 from . import schema
 from .errors import Problems
 from .model import WEEKS, Agency, AgendaItem, HelpLine, Program, Variant, VariantContent, Week
@@ -20,13 +19,20 @@ NATIONAL_LINES = Path(__file__).with_name("data") / "national_lines.yml"
 
 
 def read_text(path: Path, problems: Problems) -> str | None:
+    """The file's text (a leading byte-order mark dropped); None, with the problem and its line, when unreadable."""
     try:
-        return path.read_text(encoding="utf-8")
+        data = path.read_bytes()
+    except (OSError, ValueError) as exc:
+        reason = getattr(exc, "strerror", None) or str(exc)
+        problems.add(path, 0, f"cannot read the file: {reason}")
+        return None
+    try:
+        return data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        problems.add(path, 1, f"the file is not UTF-8 text ({exc.reason}); save it as UTF-8")
-    except OSError as exc:
-        problems.add(path, 0, f"cannot read the file: {exc.strerror}")
-    return None
+        line = data[:exc.start].count(b"\n") + 1
+        problems.add(path, line, f"the file is not UTF-8 text ({exc.reason} at byte {exc.start + 1}, "
+                     f"0x{data[exc.start]:02x}); save it as UTF-8 (in most editors: Save As, encoding UTF-8)")
+        return None
 
 
 def read_yaml_file(path: Path, problems: Problems) -> Located | None:
@@ -40,25 +46,40 @@ def read_yaml_file(path: Path, problems: Problems) -> Located | None:
         return None
 
 
+LANG_RE = re.compile(r"^[A-Za-z]{2,3}(?:-[A-Za-z0-9]{2,8})*$")
+
+
+class LanguageTag(co.Option):
+    """A BCP 47 language tag for HTML and PDF: en, fr, iu, fr-CA."""
+
+    def check(self, value: object, ctx: co.Context, where: tuple) -> object:
+        if isinstance(value, str) and LANG_RE.match(value.strip()):
+            return value.strip()
+        raise co.ValidationError("a language tag such as en, fr, iu or fr-CA")
+
+
+VARIANT_OPTIONS: dict[str, co.Option] = {
+    "label": co.Text(required=True),
+    "locale": co.Locale(required=True, hint="a Babel locale such as en_CA, fr_CA or iu"),
+    "lang": LanguageTag(required=True),
+    "relation": co.Choice(RELATIONS, required=True),
+    "source": co.Type((str, type(None)), "a text or nothing"),
+    "theme_language": co.Text(),
+    "discreet_name": co.Text(required=True),
+    "content_date": co.Date(required=True),
+    "order": co.Integer(1),
+}
+
+
 def load_variant_config(directory: Path, problems: Problems) -> Variant | None:
     path = directory / "variant.yml"
     loc = read_yaml_file(path, problems)
     if loc is None:
         return None
-    data = schema.check_mapping(loc, loc.data, schema.VARIANT_FIELDS, path, problems, what="variant configuration")
+    data = co.validate(VARIANT_OPTIONS, co.Context(path, loc, problems, problems.root), "variant configuration")
     if data is None or not all(k in data for k in ("label", "locale", "lang", "relation", "discreet_name")):
         return None
     ok = True
-    try:
-        babel.Locale.parse(data["locale"])
-    except (ValueError, babel.UnknownLocaleError):
-        problems.add(path, loc.line("locale"), f"locale '{data['locale']}' is not known to Babel; "
-                     "use one such as en_CA, fr_CA, iu or csw")
-        ok = False
-    if data["relation"] not in RELATIONS:
-        problems.add(path, loc.line("relation"), f"relation should be one of {', '.join(RELATIONS)}, "
-                     f"not '{data['relation']}'")
-        ok = False
     source = data.get("source")
     if data["relation"] == "source" and source:
         problems.add(path, loc.line("source"), "a source variant translates nothing; remove 'source'")
@@ -80,6 +101,7 @@ def load_variant_config(directory: Path, problems: Problems) -> Variant | None:
         content_date=data.get("content_date", dt.date(2026, 1, 1)),
         order=data.get("order", 100),
         directory=directory,
+        lines={k: loc.line(k) for k in VARIANT_OPTIONS if k in loc.data},
     )
 
 
@@ -92,8 +114,34 @@ def _base_module_fields(data: dict, sections: dict) -> dict:
     }
 
 
+MAX_MODULE_BYTES = 200_000  # a module file; the largest bundled one is about 30 KB
+
+
+def _module_refused(path: Path, problems: Problems) -> bool:
+    """Refuse, before any slow work, a module that lives outside the project (through a link) or is huge."""
+    try:
+        real = path.resolve()
+        size = real.stat().st_size
+    except (OSError, ValueError, RuntimeError) as exc:  # RuntimeError: a symlink loop
+        problems.add(path, 0, f"cannot read the file: {getattr(exc, 'strerror', None) or exc}")
+        return True
+    if not real.is_relative_to(problems.root.resolve()):
+        problems.add(path, 0, f"this file is a link to {real}, outside the project folder; content must live in the "
+                     "project: replace the link with a copy of the file")
+        return True
+    if size > MAX_MODULE_BYTES:
+        shown = f"{size / 1_000_000:.1f} MB" if size >= 1_000_000 else f"{size / 1000:.0f} KB"
+        problems.add(path, 1, f"the file is {shown}; a module file holds at most "
+                     f"{MAX_MODULE_BYTES // 1000} KB (the longest bundled one is about 30 KB): shorten it, or move "
+                     "long reading into a separate document")
+        return True
+    return False
+
+
 def read_module(path: Path, problems: Problems) -> MarkdownFile | None:
     """A module file split into front matter and body; None (with the problem recorded) when unreadable."""
+    if _module_refused(path, problems):
+        return None
     text = read_text(path, problems)
     if text is None:
         return None
@@ -172,22 +220,73 @@ def load_variant(variant: Variant, problems: Problems) -> tuple[VariantContent, 
     return VariantContent(variant, program, weeks), fronts
 
 
+def _check_content_folders(project: Project, problems: Problems) -> None:
+    """A folder of content/ with Markdown but no variant.yml is not built: say so, and how to make it a variant."""
+    for d in sorted(project.content.iterdir()) if project.content.is_dir() else []:
+        if d.is_dir() and not d.name.startswith(".") and not (d / "variant.yml").is_file() and any(d.glob("*.md")):
+            example = next((v.name for v in project.variant_dirs()), "en")
+            problems.warn(d, 0, f"this folder has no variant.yml, so it is ignored (nothing in it is checked or "
+                          f"built); to make it a variant, copy content/{example}/variant.yml into it and edit label, "
+                          "locale, lang, relation and source — or move the folder out of content/")
+
+
+def _check_languages(variants: list[Variant], problems: Problems) -> None:
+    """Two variants in one language make two sites and catalogs that cannot be told apart, unless one adapts
+    the program for a community (an adaptation may keep its source's language, as content/indigenous does)."""
+    first: dict[str, Variant] = {}
+    for v in sorted(variants, key=lambda v: v.id):
+        key = v.lang.lower()
+        other = first.get(key)
+        if other is None:
+            first[key] = v
+        elif v.relation != "adaptation" and other.relation != "adaptation":
+            problems.add(v.directory / "variant.yml", v.lines.get("lang", 0),
+                         f"lang '{v.lang}' is already the language of variant '{other.id}' "
+                         f"({problems.rel(other.directory / 'variant.yml')}:{other.lines.get('lang', 0)}); give each "
+                         "translation its own language tag (e.g. fr-CA and fr-FR), or write 'relation: adaptation' "
+                         "if this variant adapts the program for a community in the same language")
+
+
 def load_variants(project: Project, problems: Problems) -> list[Variant]:
     """Every variant, the source first, then by 'order' and id."""
     variants = [v for d in project.variant_dirs() if (v := load_variant_config(d, problems))]
     ids = {d.name for d in project.variant_dirs()}
     for v in variants:
         if v.source and v.source not in ids:
-            problems.add(v.directory / "variant.yml", 0, f"source variant '{v.source}' does not exist; "
-                         f"expected one of: {', '.join(sorted(ids))}")
+            problems.add(v.directory / "variant.yml", v.lines.get("source", 0), f"source variant '{v.source}' does "
+                         f"not exist; expected one of: {', '.join(sorted(ids))}")
+    _check_languages(variants, problems)
+    _check_content_folders(project, problems)
     if not project.variant_dirs():
         problems.add(project.content, 0, "no variants found; expected folders like content/en/ with a variant.yml")
     return sorted(variants, key=lambda v: (v.relation != "source", v.order, v.id))
 
 
-def _help_line(loc: Located, item: dict, where: tuple, path: Path, problems: Problems) -> HelpLine | None:
-    ok = schema.check_mapping(loc, item, schema.HELP_LINE_FIELDS, path, problems, where=where, what="help line")
-    if not ok or "name" not in ok or "number" not in ok:
+HELP_LINE_OPTIONS: dict[str, co.Option] = {
+    "name": co.TextByLanguage(required=True),
+    "number": co.Phone(required=True),
+    "hours": co.TextByLanguage(),
+    "languages": co.TextByLanguage(),
+    "last_verified": co.Date(not_future=True),
+    "discreet_ok": co.Boolean(),
+}
+
+AGENCY_OPTIONS: dict[str, co.Option] = {
+    "name": co.Text(required=True),
+    "province": co.Text(required=True, hint="e.g. Ontario"),
+    "child_welfare": co.Text(required=True, hint="the local child-welfare agency's name and phone"),
+    "address": co.Text(),
+    "phone": co.Phone(),
+    "logo": co.File(inside_project=True, image=True, what="logo file"),
+    "quick_exit_url": co.Url(),
+    "help_lines": co.ListOf(co.SubConfig(HELP_LINE_OPTIONS, "help line"), expected="a list of entries",
+                          keep_valid=True),
+    "show_national_lines": co.Boolean(),
+}
+
+
+def _help_line(ok: dict) -> HelpLine | None:
+    if "name" not in ok or "number" not in ok:
         return None
     texts: dict[str, str] = {}
     by_language: dict[str, dict[str, str]] = {}
@@ -197,7 +296,7 @@ def _help_line(loc: Located, item: dict, where: tuple, path: Path, problems: Pro
             by_language[name] = value
             value = value.get("en", next(iter(value.values())))
         texts[name] = value
-    return HelpLine(number=str(ok["number"]), last_verified=ok.get("last_verified"),
+    return HelpLine(number=ok["number"], last_verified=ok.get("last_verified"),
                     discreet_ok=ok.get("discreet_ok", True), by_language=by_language, **texts)
 
 
@@ -221,27 +320,14 @@ def load_agency(path: Path, problems: Problems, lang: str = "en") -> Agency | No
     loc = read_yaml_file(path, problems)
     if loc is None:
         return None
-    data = schema.check_mapping(loc, loc.data, schema.AGENCY_FIELDS, path, problems, what="agency configuration")
+    data = co.validate(AGENCY_OPTIONS, co.Context(path, loc, problems, problems.root), "agency configuration")
     if data is None:
         return None
-    lines = [hl for i, item in enumerate(data.get("help_lines") or [])
-             if (hl := _help_line(loc, item, ("help_lines", i), path, problems))]
+    lines = [hl for item in data.get("help_lines", []) if (hl := _help_line(item))]
     if not all(k in data for k in ("name", "province", "child_welfare")):
         return None
-    logo = None
-    if data.get("logo"):
-        logo = (path.parent / data["logo"]).resolve()
-        root = problems.root.resolve()
-        if not logo.is_relative_to(root):
-            problems.add(path, loc.line("logo"), "the logo must be a file inside the project folder")
-            logo = None
-        elif not logo.is_file():
-            problems.add(path, loc.line("logo"), f"logo file '{data['logo']}' not found")
-            logo = None
+    logo = data.get("logo")
     quick_exit_url = data.get("quick_exit_url", "https://weather.gc.ca/")
-    if "quick_exit_url" in data and not re.fullmatch(r"https?://[^\s/\"'<>]+(/[^\s\"'<>]*)?", quick_exit_url):
-        problems.add(path, loc.line("quick_exit_url"), f"field 'quick_exit_url' should be a whole web address "
-                     f"starting with https://, e.g. https://weather.gc.ca/, not '{quick_exit_url}'")
     return Agency(
         name=data["name"], province=data["province"], child_welfare=data["child_welfare"],
         address=data.get("address", ""), phone=data.get("phone", ""), logo=logo, help_lines=lines,

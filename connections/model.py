@@ -76,6 +76,8 @@ class Variant:
     content_date: dt.date
     order: int
     directory: Path
+    # line of each field in variant.yml, for messages that point at it (not part of the variant's identity)
+    lines: dict[str, int] = field(default_factory=dict, compare=False, repr=False)
 
 
 @dataclass

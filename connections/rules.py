@@ -104,13 +104,10 @@ def _alt_text(bundle: Bundle, problems: Problems) -> None:
 
 
 def _site_settings(bundle: Bundle, problems: Problems) -> None:
-    """mkdocs.yml: the site's settings read as the site build reads them."""
-    from .site.settings import read_settings
+    """mkdocs.yml: the site's settings read as the site build reads them (a missing file is an error too)."""
+    from .site.settings import collect_settings
 
-    try:
-        read_settings(bundle.project.mkdocs_yml)
-    except UserError as exc:
-        problems_of(exc, problems, "mkdocs.yml")
+    collect_settings(bundle.project.mkdocs_yml, problems)
 
 
 RULES: tuple[Rule, ...] = (

@@ -6,6 +6,7 @@ import re
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
+from .config_options import path_problem
 from .errors import Problems
 
 LINK_RE = re.compile(r"!?\[[^\]]*\]\(\s*<?([^)\s>]+)>?(?:\s+\"[^\"]*\")?\s*\)")
@@ -35,12 +36,26 @@ def _check_target(target: str, file: Path, root: Path, line: int, problems: Prob
     rel = unquote(parts.path)
     if not rel:
         return
-    resolved = (root / rel.lstrip("/")) if rel.startswith("/") else (file.parent / rel)
-    resolved = resolved.resolve()
+    if why := path_problem(rel):
+        problems.add(file, line, f"link or image {target!r} {why}; link to a file of the project by its real name")
+        return
+    try:
+        resolved = ((root / rel.lstrip("/")) if rel.startswith("/") else (file.parent / rel)).resolve()
+    except (OSError, RuntimeError) as exc:  # e.g. a path too long for the system, a symlink loop
+        problems.add(file, line, f"link or image '{target}' cannot be read ({getattr(exc, 'strerror', None) or exc}); "
+                     "link to a file of the project")
+        return
     if not resolved.is_relative_to(root.resolve()):
         problems.add(file, line, f"path '{target}' leaves the project folder; link only to files inside it")
-    elif not resolved.exists():
+    elif not _exists(resolved):
         problems.add(file, line, f"link or image '{target}' points at a file that does not exist")
+
+
+def _exists(path: Path) -> bool:
+    try:
+        return path.exists()
+    except OSError:  # a name the system cannot even look up (too long) names no file
+        return False
 
 
 def scan_markdown(body: str, body_line: int, file: Path, root: Path, problems: Problems) -> None:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -22,12 +21,15 @@ def _is_int(v: Any) -> str | None:
     return None if isinstance(v, int) and not isinstance(v, bool) and v > 0 else "a whole number above 0"
 
 
-def _is_bool(v: Any) -> str | None:
-    return None if isinstance(v, bool) else "true or false"
+MAX_SESSION_MINUTES = 600  # a session is a morning, an afternoon or an evening: bounds clock-time arithmetic
 
 
-def _is_date(v: Any) -> str | None:
-    return None if isinstance(v, dt.date) else "a date written YYYY-MM-DD"
+def _minutes(least: int) -> Checker:
+    """A number of minutes from ``least`` to MAX_SESSION_MINUTES (10**12 minutes is a typo, not a session)."""
+    def check(v: Any) -> str | None:
+        ok = isinstance(v, int) and not isinstance(v, bool) and least <= v <= MAX_SESSION_MINUTES
+        return None if ok else f"a whole number of minutes from {least} to {MAX_SESSION_MINUTES}"
+    return check
 
 
 def _is_str_list(v: Any) -> str | None:
@@ -52,18 +54,6 @@ def _is_list_of_maps(v: Any) -> str | None:
     return None if isinstance(v, list) and all(isinstance(i, dict) for i in v) else "a list of entries"
 
 
-def _is_text_by_language(v: Any) -> str | None:
-    if isinstance(v, str) and v.strip():
-        return None
-    if isinstance(v, dict) and v and all(isinstance(k, str) and isinstance(x, str) and x.strip() for k, x in v.items()):
-        return None
-    return "a text, or one text per language such as {en: Monday to Friday, fr: du lundi au vendredi}"
-
-
-def _is_optional_str(v: Any) -> str | None:
-    return None if v is None or isinstance(v, str) else "a text or nothing"
-
-
 @dataclass(frozen=True)
 class Field:
     check: Checker
@@ -78,7 +68,7 @@ STR_LIST = Field(_is_str_list)
 WEEK_FIELDS: dict[str, Field] = {
     "week": INT,
     "title": STR,
-    "duration": Field(_is_int, hint="the session length in minutes, e.g. 120"),
+    "duration": Field(_minutes(30), hint="the session length in minutes, e.g. 120"),
     "discreet_title": STR,
     "objectives": STR_LIST,
     "key_messages": STR_LIST,
@@ -95,40 +85,7 @@ PROGRAM_FIELDS: dict[str, Field] = {
     "translated_from": Field(_is_str_map, required=False),
 }
 
-AGENDA_FIELDS: dict[str, Field] = {"section": STR, "minutes": INT}
-
-VARIANT_FIELDS: dict[str, Field] = {
-    "label": STR,
-    "locale": Field(_is_str, hint="a Babel locale such as en_CA, fr_CA or iu"),
-    "lang": Field(_is_str, hint="a language tag such as en, fr or iu"),
-    "relation": Field(_is_str, hint="source, translation or adaptation"),
-    "source": Field(_is_optional_str, required=False),
-    "theme_language": Field(_is_str, required=False),
-    "discreet_name": STR,
-    "content_date": Field(_is_date),
-    "order": Field(_is_int, required=False),
-}
-
-AGENCY_FIELDS: dict[str, Field] = {
-    "name": STR,
-    "province": Field(_is_str, hint="e.g. Ontario"),
-    "child_welfare": Field(_is_str, hint="the local child-welfare agency's name and phone"),
-    "address": Field(_is_str, required=False),
-    "phone": Field(_is_str, required=False),
-    "logo": Field(_is_str, required=False),
-    "quick_exit_url": Field(_is_str, required=False),
-    "help_lines": Field(_is_list_of_maps, required=False),
-    "show_national_lines": Field(_is_bool, required=False),
-}
-
-HELP_LINE_FIELDS: dict[str, Field] = {
-    "name": Field(_is_text_by_language),
-    "number": STR,
-    "hours": Field(_is_text_by_language, required=False),
-    "languages": Field(_is_text_by_language, required=False),
-    "last_verified": Field(_is_date, required=False),
-    "discreet_ok": Field(_is_bool, required=False),
-}
+AGENDA_FIELDS: dict[str, Field] = {"section": STR, "minutes": Field(_minutes(1), hint="e.g. 10")}
 
 
 def check_mapping(

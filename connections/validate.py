@@ -42,6 +42,21 @@ class Bundle:
         return self.contents.get(src) if src else None
 
 
+MAX_SECTION_WORDS = 5_000  # about ten printed pages; the longest bundled section has about 1,000 words
+
+
+def check_sizes(module: Module, problems: Problems) -> bool:
+    """Refuse a section too long to print or read in a session, before any slow check or render; False if one is."""
+    ok = True
+    for sec in module.sections.values():
+        words = len(sec.body.split())
+        if words > MAX_SECTION_WORDS:
+            problems.add(module.path, sec.line, f"section '{sec.id}' has {words:,} words; a section holds at most "
+                         f"{MAX_SECTION_WORDS:,} (about ten printed pages): shorten it or split it into sections")
+            ok = False
+    return ok
+
+
 def _first_line(module: Module) -> int:
     return min((s.line for s in module.sections.values()), default=1)
 
@@ -148,6 +163,8 @@ def load_bundle(project: Project, problems: Problems, variant_ids: list[str] | N
         for n, loc in fronts.items():
             bundle.fronts[(v.id, n)] = loc
         for mod in content.modules():
+            if not check_sizes(mod, problems):
+                continue
             text = mod.path.read_text(encoding="utf-8")
             scan_markdown(text, 1, mod.path, project.root, problems)
             if isinstance(mod, Week):

@@ -9,6 +9,7 @@ import yaml
 
 # libyaml when present: ten times faster, which keeps a no-op rebuild well under half a second.
 _BaseLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+BOM = "\ufeff"  # a byte-order mark some editors put first in UTF-8 files: not part of the text
 
 
 class _BadDate(yaml.MarkedYAMLError):
@@ -28,6 +29,15 @@ def _construct_timestamp(loader: Any, node: yaml.Node) -> Any:
 
 
 _Loader.add_constructor("tag:yaml.org,2002:timestamp", _construct_timestamp)
+
+
+class _MkdocsLoader(_Loader):
+    """Safe YAML that reads mkdocs' own tags (!ENV, !relative, !!python/name:…) as nothing instead of failing:
+    the toolkit reads only its own settings from mkdocs.yml, and mkdocs itself resolves the tags."""
+
+
+_MkdocsLoader.add_multi_constructor("!", lambda loader, suffix, node: None)
+_MkdocsLoader.add_multi_constructor("tag:yaml.org,2002:python/", lambda loader, suffix, node: None)
 
 
 class YamlSyntaxError(Exception):
@@ -57,23 +67,43 @@ class Located:
         return self.first_line
 
 
-def _walk(node: yaml.Node, path: tuple, lines: dict[tuple, int], offset: int) -> None:
+def _walk(node: yaml.Node, path: tuple, lines: dict[tuple, int], offset: int, seen: set[int]) -> None:
+    """Record the line of every key and item; refuse a key given twice in one mapping (the second would win
+    without a word). A node reached again through an alias (``*name``) is walked once: no loop, no blow-up."""
+    if id(node) in seen:
+        return
+    seen.add(id(node))
     if isinstance(node, yaml.MappingNode):
+        first: dict[tuple[str, str], int] = {}
         for key_node, value_node in node.value:
+            if not isinstance(key_node, yaml.ScalarNode):  # a list or mapping as a key: construction refuses it
+                continue
             key = key_node.value
-            lines[path + (key,)] = key_node.start_mark.line + 1 + offset
-            _walk(value_node, path + (key,), lines, offset)
+            line = key_node.start_mark.line + 1 + offset
+            same = (key_node.tag, key)  # 1 and "1" are two keys
+            if same in first and key != "<<":
+                raise YamlSyntaxError(line, f"duplicate key '{key}' on line {line}; it was first given on line "
+                                      f"{first[same]} — keep one")
+            first[same] = line
+            lines[path + (key,)] = line
+            _walk(value_node, path + (key,), lines, offset, seen)
     elif isinstance(node, yaml.SequenceNode):
         for i, item in enumerate(node.value):
             lines[path + (i,)] = item.start_mark.line + 1 + offset
-            _walk(item, path + (i,), lines, offset)
+            _walk(item, path + (i,), lines, offset, seen)
 
 
-def load_yaml(text: str, line_offset: int = 0) -> Located:
-    """Parse YAML safely; ``line_offset`` shifts lines when the YAML sits inside a larger file."""
-    loader = _Loader(text)
+def load_yaml(text: str, line_offset: int = 0, *, mkdocs: bool = False) -> Located:
+    """Parse YAML safely; ``line_offset`` shifts lines when the YAML sits inside a larger file.
+
+    A key given twice in one mapping is refused with both lines. ``mkdocs``: read mkdocs' tags as nothing.
+    """
+    loader = (_MkdocsLoader if mkdocs else _Loader)(text.removeprefix(BOM))
     try:
         node = loader.get_single_node()
+        lines: dict[tuple, int] = {}
+        if node is not None:  # walked before construction, which merges '<<: *base' keys into the node
+            _walk(node, (), lines, line_offset, set())
         data = loader.construct_document(node) if node is not None else None
     except _BadDate as exc:
         mark = exc.problem_mark
@@ -89,9 +119,6 @@ def load_yaml(text: str, line_offset: int = 0) -> Located:
         raise YamlSyntaxError(1 + line_offset, f"YAML syntax error: {exc}") from None
     finally:
         loader.dispose()
-    lines: dict[tuple, int] = {}
-    if node is not None:
-        _walk(node, (), lines, line_offset)
     return Located(data, lines, first_line=1 + line_offset)
 
 
@@ -106,7 +133,7 @@ class MarkdownFile:
 
 def split_front_matter(text: str) -> MarkdownFile:
     """Split ``---`` front matter from the body; raise YamlSyntaxError when it is malformed."""
-    lines = text.splitlines(keepends=True)
+    lines = text.removeprefix(BOM).splitlines(keepends=True)
     if not lines or lines[0].strip() != "---":
         raise YamlSyntaxError(1, "expected the file to start with a '---' line opening the front matter")
     for i in range(1, len(lines)):

@@ -81,3 +81,44 @@ def test_text_without_a_translation_is_marked_with_its_language(minimal: Path) -
     assert "<td>Only English Line</td>" in html  # one plain text: its language is not known, so not marked
     english = (minimal / "dist/site/en/resources.html")
     assert not english.exists() or 'lang="en">Harbour' not in english.read_text(encoding="utf-8")
+
+
+PNG = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x06\x00\x00\x00\x1f\x15\xc4\x89"
+
+
+def test_logo_that_is_not_an_image_stops_check_and_builds(minimal: Path) -> None:
+    """The bytes are read, not the name: a text file called logo.png passed check, then failed 6 renders."""
+    (minimal / "logo.png").write_text("not a picture", encoding="utf-8")
+    with (minimal / "agency.yml").open("a", encoding="utf-8") as f:
+        f.write("logo: logo.png\n")
+    expected = ("agency.yml:6: logo file 'logo.png' is not an image (its first bytes are not those of a PNG, JPEG, SVG "
+                "or WebP file); save it in one of those formats and point 'logo' at that file")
+    for command in (["check"], ["handouts", "--variant", "en"]):
+        result = run_build(*command, project=minimal)
+        assert result.code == 1 and "Traceback" not in result.err
+        assert expected in result.err.splitlines()
+    (minimal / "logo.png").write_bytes(PNG)
+    assert run_build("check", project=minimal).code == 0
+
+
+def test_logo_name_with_a_nul_character(minimal: Path) -> None:
+    with (minimal / "agency.yml").open("a", encoding="utf-8") as f:
+        f.write('logo: "logo\\0.png"\n')
+    result = run_build("check", project=minimal)
+    assert result.code == 1 and "Traceback" not in result.err
+    assert ("agency.yml:6: logo file name 'logo\\x00.png' holds a NUL character (\\0), which no file name can hold; "
+            "write the name of an existing file (relative to this one)") in result.err.splitlines()
+
+
+def test_national_and_short_numbers_are_phone_numbers(tmp_path: Path) -> None:
+    """The shapes of the bundled national lines, 3-digit lines and text lines are all accepted."""
+    numbers = ["1-855-242-3310", "1-800-668-6868 or text CONNECT to 686868", "9-8-8", "911", "211",
+               "555-010-0111 ext. 12", "(613) 555-0101", "+1 613 555 0101", "texte PARLER au 686868", "#7233"]
+    lines = "".join(f"  - {{name: Line {i}, number: \"{n}\"}}\n" for i, n in enumerate(numbers))
+    path = tmp_path / "agency.yml"
+    path.write_text(AGENCY.split("help_lines:")[0] + "help_lines:\n" + lines + "  - {name: Short, number: 811}\n",
+                    encoding="utf-8")
+    problems = Problems(tmp_path)
+    agency = load_agency(path, problems)
+    assert [str(p) for p in problems.items] == []
+    assert [line.number for line in agency.help_lines] == [*numbers, "811"]

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import os
 import shutil
+import time
 from pathlib import Path
 
 import pytest
@@ -13,6 +16,8 @@ BROKEN = FIXTURES / "broken"
 REQUIRED = ("preparation, welcome, check-in, review, key-messages, activity-1, activity-2, grounding, closing, "
             "handout, handout-discreet, facilitator-notes")
 W2 = "content/en/week-2.md"
+PHONE_HOW = ("write a Canadian number such as 1-800-668-6868 or 555-010-0111 (an extension as 'ext. 12'), a 3-digit "
+             "line such as 211, 811, 988 or 911, or a text line such as 'text CONNECT to 686868'")
 
 # fixture file -> (where it goes in the minimal project, the exact error lines `check` must print)
 CASES: dict[str, tuple[str, list[str]]] = {
@@ -23,8 +28,8 @@ CASES: dict[str, tuple[str, list[str]]] = {
                               "duration, discreet_title, objectives, key_messages, materials, agenda, extra_sections, "
                               "translated_from"]),
     "missing-field.md": (W2, [f"{W2}:2: missing field 'materials' in the front matter"]),
-    "wrong-type.md": (W2, [f"{W2}:4: field 'duration' should be a whole number above 0 (the session length in "
-                           "minutes, e.g. 120), not 'two hours'"]),
+    "wrong-type.md": (W2, [f"{W2}:4: field 'duration' should be a whole number of minutes from 30 to 600 (the "
+                           "session length in minutes, e.g. 120), not 'two hours'"]),
     "agenda-does-not-add-up.md": (W2, [f"{W2}:4: agenda minutes add up to 130 but duration is 120; change the "
                                        "minutes or the duration so they match"]),
     "agenda-unknown-section.md": (W2, [f"{W2}:20: agenda entry 'breathing' does not match any section; expected "
@@ -78,6 +83,22 @@ CASES: dict[str, tuple[str, list[str]]] = {
         "agency.yml:1: missing field 'child_welfare' in the agency configuration (the local child-welfare "
         "agency's name and phone)",
         "agency.yml:4: missing field 'number' in the help line"]),
+    "duplicate-key.md": (W2, [f"{W2}:4: duplicate key 'title' on line 4; it was first given on line 3 — keep one"]),
+    "agency-duplicate-key.yml": ("agency.yml", [
+        "agency.yml:5: duplicate key 'phone' on line 5; it was first given on line 3 — keep one"]),
+    "agency-bad-values.yml": ("agency.yml", [
+        f"agency.yml:6: number 'call us maybe' is not a phone number; {PHONE_HOW}",
+        f"agency.yml:7: number '12' is not a phone number; {PHONE_HOW}",
+        "agency.yml:10: last_verified 2199-01-01 is in the future (today is "
+        f"{dt.date.today().isoformat()}); write the date it was done, today or earlier"]),
+    "huge-duration.md": (W2, [
+        f"{W2}:4: field 'duration' should be a whole number of minutes from 30 to 600 (the session length in minutes, "
+        "e.g. 120), not 1000000000000",
+        f"{W2}:14: field 'minutes' should be a whole number of minutes from 1 to 600 (e.g. 10), not 999999999890"]),
+    "variant-same-lang.yml": ("content/fr/variant.yml", [
+        "content/fr/variant.yml:3: lang 'en' is already the language of variant 'en' (content/en/variant.yml:3); give "
+        "each translation its own language tag (e.g. fr-CA and fr-FR), or write 'relation: adaptation' if this "
+        "variant adapts the program for a community in the same language"]),
 }
 
 
@@ -139,4 +160,82 @@ def test_not_utf8(minimal: Path) -> None:
     (minimal / W2).write_bytes((minimal / W2).read_text().replace("Section text.", "Très bien.").encode("cp1252"))
     result = run_build("check", project=minimal)
     assert result.code == 1
-    assert error_lines(result.err)[0].startswith(f"{W2}:1: the file is not UTF-8 text")
+    assert error_lines(result.err)[0] == (f"{W2}:26: the file is not UTF-8 text (invalid continuation byte at byte 518,"
+                                          " 0xe8); save it as UTF-8 (in most editors: Save As, encoding UTF-8)")
+
+
+def test_byte_order_mark_is_accepted(minimal: Path) -> None:
+    """Some Windows editors save UTF-8 with a BOM first: the front matter still starts the file."""
+    (minimal / W2).write_bytes(b"\xef\xbb\xbf" + (minimal / W2).read_bytes())
+    result = run_build("check", project=minimal)
+    assert result.code == 0, result.err
+    assert "expected the file to start" not in result.err + result.out
+
+
+def test_content_folder_without_variant_yml_is_a_warning(minimal: Path) -> None:
+    (minimal / "content/de").mkdir()
+    shutil.copy(minimal / "content/en/week-1.md", minimal / "content/de/week-1.md")
+    result = run_build("check", project=minimal)
+    assert result.code == 0, result.err
+    assert ("content/de: warning: this folder has no variant.yml, so it is ignored (nothing in it is checked or "
+            "built); to make it a variant, copy content/en/variant.yml into it and edit label, locale, lang, relation "
+            "and source — or move the folder out of content/") in result.out.splitlines()
+
+
+def test_module_linked_from_outside_the_project_is_refused(minimal: Path, tmp_path: Path) -> None:
+    outside = tmp_path / "elsewhere" / "week-3.md"
+    outside.parent.mkdir()
+    shutil.move(minimal / "content/en/week-3.md", outside)
+    os.symlink(outside, minimal / "content/en/week-3.md")
+    for command in (["check"], ["handouts", "--variant", "en"]):
+        result = run_build(*command, project=minimal)
+        assert result.code == 1 and "Traceback" not in result.err
+        assert (f"content/en/week-3.md: this file is a link to {outside.resolve()}, outside the project folder; "
+                "content must live in the project: replace the link with a copy of the file") in result.err
+
+
+@pytest.mark.parametrize(("target", "why"), [
+    ("a%00b.png", "holds a NUL character (\\0), which no file name can hold"),
+    ("a" * 300 + ".png", "has a name part of 304 bytes; file systems allow at most 255"),
+    ("abcdefghi/" * 450 + "x.png", "is 4505 bytes long; a file path holds at most 4000"),
+])
+def test_link_with_an_impossible_file_name(minimal: Path, target: str, why: str) -> None:
+    with (minimal / W2).open("a", encoding="utf-8") as f:
+        f.write(f"\n[a picture]({target})\n")
+    line = len((minimal / W2).read_text(encoding="utf-8").splitlines())
+    result = run_build("check", project=minimal)
+    assert result.code == 1 and "Traceback" not in result.err
+    assert error_lines(result.err) == [f"{W2}:{line}: link or image '{target}' {why}; link to a file of the project by "
+                                       "its real name"]
+
+
+def test_huge_module_and_long_section_are_refused_before_slow_work(minimal: Path) -> None:
+    text = (minimal / W2).read_text(encoding="utf-8")
+    line = text.splitlines().index("## Handout {#handout}") + 1
+    words = " ".join(["word"] * 5_001)
+    heading = "## Handout {#handout}\n\n"
+    (minimal / W2).write_text(text.replace(heading + "Section text.", heading + words), encoding="utf-8")
+    huge = "\n\n".join(["A sentence with several words in it, repeated to make a long handout."] * 70_000)
+    w3 = "content/en/week-3.md"
+    (minimal / w3).write_text((minimal / w3).read_text(encoding="utf-8").replace("Section text.", huge, 1),
+                              encoding="utf-8")
+    start = time.monotonic()
+    result = run_build("check", project=minimal)
+    assert time.monotonic() - start < 10  # was 15 s for the 5 MB file alone
+    assert result.code == 1 and "Traceback" not in result.err
+    assert error_lines(result.err) == [
+        f"{W2}:{line}: section 'handout' has 5,001 words; a section holds at most 5,000 (about ten printed pages): "
+        "shorten it or split it into sections",
+        f"{w3}:1: the file is 5.0 MB; a module file holds at most 200 KB (the longest bundled one is about 30 KB): "
+        "shorten it, or move long reading into a separate document"]
+
+
+def test_glossary_of_the_wrong_shape(minimal: Path) -> None:
+    (minimal / "glossary.yml").write_text("source: en\nterms: 5\nprotected: Mothercraft\n", encoding="utf-8")
+    result = run_build("check", project=minimal)
+    assert result.code == 1 and "Traceback" not in result.err
+    assert error_lines(result.err) == [
+        "glossary.yml:2: 'terms' should be a list, one '- ' entry per line such as - {en: key message, fr: [message "
+        "clé]}, not 5",
+        "glossary.yml:3: 'protected' should be a list, one '- ' entry per line such as - Mothercraft, not "
+        "'Mothercraft'"]

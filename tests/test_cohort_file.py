@@ -11,7 +11,7 @@ import pytest
 from connections.cohort.config import load_cohort, session_dates
 from connections.errors import Problems, UserError
 from connections.project import Project
-from tests.conftest import MINIMAL, copy_project
+from tests.conftest import MINIMAL, copy_project, run_build
 
 GOOD = """\
 id: test-group
@@ -72,7 +72,8 @@ def test_mistakes_are_all_reported_with_their_lines(proj: Path) -> None:
     assert "cohort.yml:8: skipped date 2027-03-17 is not a session day" in text
     assert "cohort.yml:10: unknown time zone 'Canada/Atlantis'" in text
     assert "cohort.yml:11: privacy should be one of full, initials, codes" in text
-    assert "cohort.yml:12: threshold should be a number of sessions from 1 to 6" in text
+    assert ("cohort.yml:12: field 'threshold' should be a whole number from 1 to 6 (sessions needed for a "
+            "certificate, 1 to 6), not 9") in text
     assert "cohort.yml:13: roster file 'nobody.csv' not found" in text
     assert "Nothing was written" in text
 
@@ -81,7 +82,8 @@ def test_wrong_types_and_unknown_fields(proj: Path) -> None:
     text = _error(proj, GOOD.replace("first_session: 2027-03-02", "first_session: March 2")
                   .replace("start_time: 18:30", "start_time: soon\ncolour: blue"))
     assert "cohort.yml:5: field 'first_session' should be a date written YYYY-MM-DD" in text
-    assert "cohort.yml:6: field 'start_time' should be a time written \"HH:MM\"" in text
+    assert ("cohort.yml:6: start_time 'soon' is not a clock time; write it as \"HH:MM\" in quotes, from \"00:00\" "
+            'to "23:59", e.g. start_time: "18:00"') in text
     assert "cohort.yml:7: unknown field 'colour'" in text
 
 
@@ -130,3 +132,43 @@ def test_check_reports_broken_cohort_files(proj: Path) -> None:
     assert [str(p) for p in problems.errors] == [
         "cohorts/c/r.csv:3: row 3 repeats the name of row 2; delete the duplicate, or give two different people "
         "different codes in a 'code' column"]
+
+
+@pytest.mark.parametrize(("change", "expected"), [
+    ("timezone: America", "cohorts/c/cohort.yml:10: unknown time zone 'America'; use a name such as America/Toronto, "
+     "America/Winnipeg, America/Edmonton, America/Vancouver, America/Halifax or America/St_Johns"),
+    ('timezone: "America/\\0Toronto"', "cohorts/c/cohort.yml:10: unknown time zone 'America/\\x00Toronto'; use a "
+     "name such as America/Toronto, America/Winnipeg, America/Edmonton, America/Vancouver, America/Halifax or "
+     "America/St_Johns"),
+    ('attendance: "record\\0.csv"', "cohorts/c/cohort.yml:10: attendance record name 'record\\x00.csv' holds a NUL "
+     "character (\\0), which no file name can hold; write the name of an existing file (relative to this one)"),
+    ("attendance: " + "a" * 300 + ".csv", "cohorts/c/cohort.yml:10: attendance record name '" + "a" * 300 + ".csv' "
+     "has a name part of 304 bytes; file systems allow at most 255; write the name of an existing file (relative to "
+     "this one)"),
+    ("duration: 1500", "cohorts/c/cohort.yml:10: field 'duration' should be a whole number of minutes from 30 to 600 "
+     "(the session length, e.g. 120), not 1500"),
+    ("paper: a4\npaper: letter", "cohorts/c/cohort.yml:11: duplicate key 'paper' on line 11; it was first given on "
+     "line 10 — keep one"),
+])
+def test_impossible_values_are_errors_not_tracebacks(proj: Path, change: str, expected: str) -> None:
+    text = _error(proj, GOOD + change + "\n")
+    assert expected in text.splitlines()
+
+
+def test_start_time_past_midnight(proj: Path) -> None:
+    """Unquoted 25:00 is the number 1500 to YAML: the message shows it as the user wrote it."""
+    text = _error(proj, GOOD.replace("start_time: 18:30", "start_time: 25:00"))
+    assert ('cohorts/c/cohort.yml:6: start_time \'25:00\' is not a clock time; write it as "HH:MM" in quotes, from '
+            '"00:00" to "23:59", e.g. start_time: "18:00"') in text.splitlines()
+
+
+def test_broken_cohort_is_reported_by_check_without_traceback(proj: Path) -> None:
+    _write(proj, GOOD + "timezone: America\n")
+    result = run_build("check", project=proj)
+    assert result.code == 1 and "Traceback" not in result.err
+    assert "cohorts/c/cohort.yml:10: unknown time zone 'America'" in result.err
+
+
+def test_variant_name_with_a_nul_character(proj: Path) -> None:
+    text = _error(proj, GOOD.replace("variant: fr", 'variant: "f\\0r"'))
+    assert "cohorts/c/cohort.yml:2: no variant 'f\\x00r'; expected one of: en, fr" in text.splitlines()

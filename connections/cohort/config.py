@@ -10,69 +10,49 @@ import datetime as dt
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from zoneinfo import ZoneInfo
 
-from .. import schema
+from .. import config_options as co
 from ..context import PAPERS
 from ..errors import Problems, UserError
 from ..loader import load_variant_config, read_yaml_file
 from ..model import WEEKS, Variant
 from ..project import Project
-from ..schema import Field
 
 SESSIONS = len(WEEKS)
 PRIVACY_MODES = ("full", "initials", "codes")
 CADENCES = {"weekly": 7, "every-2-weeks": 14}
 DEFAULT_TIMEZONE = "America/Toronto"
 _ID = re.compile(r"^[a-z0-9][a-z0-9-]{0,63}$")
-_TIME = re.compile(r"^([01]?\d|2[0-3])[:h]([0-5]\d)$")
 
 
-def _any(v: object) -> str | None:
-    return None
+MAX_DURATION = 600  # minutes: a session is a morning, an afternoon or an evening, never a day
 
 
-def _is_time(v: object) -> str | None:
-    # YAML 1.1 reads an unquoted 18:00 as the number 1080 (minutes); both forms are accepted.
-    if isinstance(v, int) and not isinstance(v, bool) and 60 <= v < 24 * 60:
-        return None
-    if isinstance(v, str) and _TIME.match(v.strip()):
-        return None
-    return 'a time written "HH:MM" in quotes, e.g. "10:00"'
-
-
-def _is_date_list(v: object) -> str | None:
-    if isinstance(v, list) and all(isinstance(d, dt.date) for d in v):
-        return None
-    return "a list of dates written YYYY-MM-DD, e.g. [2027-03-16]"
-
-
-def _is_count(v: object) -> str | None:
-    return None if isinstance(v, int) and not isinstance(v, bool) and v >= 0 else "a whole number, 0 or more"
-
-
-COHORT_FIELDS: dict[str, Field] = {
-    "id": Field(schema._is_str, hint="lowercase letters, digits and hyphens, e.g. riverside-2027-spring"),
-    "name": Field(schema._is_str, required=False),
-    "variant": Field(schema._is_str, hint="a folder of content/, e.g. en, fr or indigenous"),
-    "agency": Field(schema._is_str, required=False, hint="the name printed on the sheets; default: agency.yml"),
-    "facilitators": Field(schema._is_str_list),
-    "location": Field(schema._is_str),
-    "first_session": Field(schema._is_date),
-    "start_time": Field(_is_time),
-    "duration": Field(schema._is_int, required=False, hint="minutes, e.g. 120"),
-    "timezone": Field(schema._is_str, required=False, hint="e.g. America/Toronto, America/Winnipeg"),
-    "cadence": Field(schema._is_str, required=False, hint="weekly or every-2-weeks"),
-    "skip": Field(_is_date_list, required=False),
-    "roster": Field(schema._is_str, required=False, hint="a CSV file beside the cohort file, e.g. roster.csv"),
-    "blank_rows": Field(_is_count, required=False),
-    "spare_rows": Field(_is_count, required=False),
-    "privacy": Field(schema._is_str, required=False, hint="full, initials or codes"),
-    "threshold": Field(schema._is_int, required=False, hint=f"sessions needed for a certificate, 1 to {SESSIONS}"),
-    "attendance": Field(schema._is_str, required=False, hint="the attendance record CSV, e.g. attendance.csv"),
-    "paper": Field(schema._is_str, required=False, hint="letter or a4, for certificates and the summary"),
-    "discreet_calendar": Field(schema._is_bool, required=False),
-    "revised": Field(schema._is_date, required=False),
+COHORT_OPTIONS: dict[str, co.Option] = {
+    "id": co.Text(required=True, hint="lowercase letters, digits and hyphens, e.g. riverside-2027-spring"),
+    "name": co.Text(),
+    "variant": co.Text(required=True, hint="a folder of content/, e.g. en, fr or indigenous"),
+    "agency": co.Text(hint="the name printed on the sheets; default: agency.yml"),
+    "facilitators": co.ListOf(co.Text(), min_items=1, expected="a list of one or more texts (one '- item' per line)"),
+    "location": co.Text(required=True),
+    "first_session": co.Date(required=True),
+    "start_time": co.Time(required=True),
+    "duration": co.Integer(30, MAX_DURATION, unit="minutes", hint="the session length, e.g. 120"),
+    "timezone": co.TimeZone(),
+    "cadence": co.Choice(tuple(CADENCES)),
+    "skip": co.ListOf(co.Date(), expected="a list of dates written YYYY-MM-DD, e.g. [2027-03-16]"),
+    "roster": co.File(what="roster file", missing="{what} '{value}' not found next to the cohort file; check the "
+                      "name, or use 'blank_rows: N' to print N empty rows instead"),
+    "blank_rows": co.Integer(0, 200),
+    "spare_rows": co.Integer(0, 200),
+    "privacy": co.Choice(PRIVACY_MODES, explain="full: whole names; initials: first name and last initial; "
+                         "codes: participant codes only"),
+    "threshold": co.Integer(1, SESSIONS, hint=f"sessions needed for a certificate, 1 to {SESSIONS}"),
+    "attendance": co.File(what="attendance record", missing="{what} '{value}' not found next to the cohort file"),
+    "paper": co.Choice(PAPERS),
+    "discreet_calendar": co.Boolean(),
+    "revised": co.Date(),
 }
 
 
@@ -124,14 +104,6 @@ class Cohort:
         return self.variant.lang
 
 
-def parse_time(v: int | str) -> dt.time:
-    if isinstance(v, int):
-        return dt.time(v // 60, v % 60)
-    m = _TIME.match(v.strip())
-    assert m  # checked by _is_time
-    return dt.time(int(m.group(1)), int(m.group(2)))
-
-
 def session_dates(first: dt.date, step_days: int, skip: set[dt.date], count: int = SESSIONS) -> list[dt.date]:
     """Meeting dates: every ``step_days`` from ``first``, passing over skipped dates without counting them."""
     dates: list[dt.date] = []
@@ -152,10 +124,6 @@ def make_sessions(dates: list[dt.date], start: dt.time, minutes: int, tz: str) -
     return out
 
 
-def _resolve(base: Path, name: str) -> Path:
-    return (base / name).expanduser().resolve()
-
-
 def load_cohort(path: Path, project: Project) -> Cohort:
     """Read and check a cohort file; raise UserError listing every problem with its line."""
     path = path.expanduser().resolve()
@@ -165,11 +133,11 @@ def load_cohort(path: Path, project: Project) -> Cohort:
     loc = read_yaml_file(path, problems)
     problems.raise_if_errors("The cohort file has problems")
     assert loc is not None
-    data = schema.check_mapping(loc, loc.data, COHORT_FIELDS, path, problems, what="cohort file")
+    data = co.validate(COHORT_OPTIONS, co.Context(path, loc, problems, project.root), "cohort file")
     if data is None:
         problems.raise_if_errors("The cohort file has problems")
     assert data is not None
-    # Fields with a wrong type were reported and left out of ``data``; check the rest so every problem shows at once.
+    # Fields with a wrong value were reported and left out of ``data``; check the rest so every problem shows at once.
 
     def bad(key: str, message: str, index: int | None = None) -> None:
         line = loc.line(key) if index is None else loc.line(key, index)
@@ -182,44 +150,24 @@ def load_cohort(path: Path, project: Project) -> Cohort:
     variant = None
     vname = data.get("variant", "")
     vdir = project.content / vname
-    if vname and ("/" in vname or vname.startswith(".") or not (vdir / "variant.yml").is_file()):
+    if vname and ("/" in vname or "\\" in vname or vname.startswith(".") or co.path_problem(vname)
+                  or not (vdir / "variant.yml").is_file()):
         known = ", ".join(d.name for d in project.variant_dirs())
-        bad("variant", f"no variant '{vname}'; expected one of: {known}")
+        bad("variant", f"no variant {vname!r}; expected one of: {known}")
     elif vname:
         variant = load_variant_config(vdir, problems)
-    tz = data.get("timezone", DEFAULT_TIMEZONE).strip()
-    try:
-        ZoneInfo(tz)
-    except (ZoneInfoNotFoundError, ValueError):
-        bad("timezone", f"unknown time zone '{tz}'; use a name such as America/Toronto, America/Winnipeg, "
-            "America/Edmonton, America/Vancouver, America/Halifax or America/St_Johns")
-        tz = DEFAULT_TIMEZONE
-    cadence = data.get("cadence", "weekly").strip()
-    if cadence not in CADENCES:
-        bad("cadence", f"cadence should be one of {', '.join(CADENCES)}, not '{cadence}'")
-        cadence = "weekly"
-    privacy = data.get("privacy", "initials").strip()
-    if privacy not in PRIVACY_MODES:
-        bad("privacy", f"privacy should be one of {', '.join(PRIVACY_MODES)}, not '{privacy}' (full: whole names; "
-            "initials: first name and last initial; codes: participant codes only)")
+    tz = data.get("timezone", DEFAULT_TIMEZONE)
+    cadence = data.get("cadence", "weekly")
+    privacy = data.get("privacy", "initials")
     threshold = data.get("threshold", SESSIONS - 1)
-    if not 1 <= threshold <= SESSIONS:
-        bad("threshold", f"threshold should be a number of sessions from 1 to {SESSIONS}, not {threshold}")
-    paper = data.get("paper", "letter").strip().lower()
-    if paper not in PAPERS:
-        bad("paper", f"paper should be one of {', '.join(PAPERS)}, not '{paper}'")
-    roster = _resolve(path.parent, data["roster"]) if "roster" in data else None
-    if roster is not None and not roster.is_file():
-        bad("roster", f"roster file '{data['roster']}' not found next to the cohort file; check the name, or use "
-            "'blank_rows: N' to print N empty rows instead")
-    if roster is not None and "blank_rows" in data:
+    paper = data.get("paper", "letter")
+    roster = data.get("roster")
+    if "roster" in loc.data and "blank_rows" in loc.data:
         bad("blank_rows", "give either 'roster' (a CSV of participants) or 'blank_rows' (empty rows), not both")
-    if roster is None and "blank_rows" not in data:
+    if "roster" not in loc.data and "blank_rows" not in loc.data:
         problems.add(path, loc.line(), "missing 'roster: roster.csv' (a CSV of participants) or 'blank_rows: N' "
                      "(N empty rows to fill in by hand)")
-    attendance = _resolve(path.parent, data["attendance"]) if "attendance" in data else None
-    if attendance is not None and not attendance.is_file():
-        bad("attendance", f"attendance record '{data['attendance']}' not found next to the cohort file")
+    attendance = data.get("attendance")
     first = data.get("first_session", dt.date(2000, 1, 1))
     skip = list(data.get("skip") or [])
     planned = session_dates(first, CADENCES[cadence], set(skip))
@@ -230,7 +178,7 @@ def load_cohort(path: Path, project: Project) -> Cohort:
                 f"{weekday}, {cadence}, from {first.isoformat()} to {planned[-1].isoformat()}); fix or remove it", i)
     problems.raise_if_errors("The cohort file has problems")
     assert variant is not None
-    start = parse_time(data["start_time"])
+    start = data["start_time"]
     duration = data.get("duration", 120)
     return Cohort(
         path=path, id=cid, name=data.get("name", cid).strip(), variant=variant, agency=data.get("agency"),

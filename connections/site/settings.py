@@ -7,24 +7,22 @@ its values before mkdocs runs (the session start time for clock times, where the
 from __future__ import annotations
 
 import datetime as dt
-import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import yaml
-
-from ..errors import UserError
+from .. import config_options as co
+from ..errors import Problems
+from ..loader import read_text
+from ..validate import Bundle
+from ..yamlfile import Located, YamlSyntaxError, load_yaml
 
 QUICK_EXIT_CHOICES = ("participant", "all")
-TIME_RE = re.compile(r"^([01]?\d|2[0-3]):([0-5]\d)$")
 
-
-class _TolerantLoader(yaml.SafeLoader):
-    """Safe YAML that reads mkdocs tags (!ENV, !!python/name:…) as nothing instead of failing."""
-
-
-_TolerantLoader.add_multi_constructor("", lambda loader, suffix, node: None)
+CONNECTIONS_OPTIONS: dict[str, co.Option] = {
+    "start_time": co.Time(),
+    "quick_exit": co.Choice(QUICK_EXIT_CHOICES, explain="participant: handout pages; all: every page"),
+}
 
 
 @dataclass(frozen=True)
@@ -35,50 +33,67 @@ class SiteSettings:
     raw: dict
 
 
-def _line_of(node: yaml.Node | None, *path: str) -> int:
-    """1-based line of a key path in a composed YAML document (the nearest parent when missing)."""
-    line = 1
-    for key in path:
-        if not isinstance(node, yaml.MappingNode):
-            break
-        for k, v in node.value:
-            if k.value == key:
-                line, node = k.start_mark.line + 1, v
-                break
-        else:
-            break
-    return line
+def _mapping_at(loc: Located, key: tuple, what: str, path: Path, problems: Problems) -> dict | None:
+    """The mapping at ``key`` (an empty one when absent); None, with the problem, when it is something else."""
+    value: Any = loc.data
+    for k in key:
+        value = value.get(k) if isinstance(value, dict) else None
+    if value is None:
+        return {}
+    if not isinstance(value, dict):
+        problems.add(path, loc.line(*key), f"'{what}' should be a set of 'key: value' lines, not {co.show(value)}; "
+                     "indent them under it, e.g. 'start_time: \"18:00\"' and 'quick_exit: participant' under "
+                     "'connections:', itself under 'extra:'")
+        return None
+    return value
+
+
+def collect_settings(mkdocs_yml: Path, problems: Problems) -> SiteSettings | None:
+    """Read ``extra.connections`` of the root mkdocs.yml; every problem goes to ``problems`` with its line."""
+    if not mkdocs_yml.is_file():
+        problems.add(mkdocs_yml, 0, "missing site configuration; copy mkdocs.yml from the toolkit into the project "
+                     "folder")
+        return None
+    text = read_text(mkdocs_yml, problems)
+    if text is None:
+        return None
+    try:
+        loc = load_yaml(text, mkdocs=True)
+    except YamlSyntaxError as exc:
+        problems.add(mkdocs_yml, exc.line, exc.message)
+        return None
+    if not isinstance(loc.data, dict):
+        problems.add(mkdocs_yml, 1, "expected a mapping of settings (site_name: …, theme: …)")
+        return None
+    if _mapping_at(loc, ("extra",), "extra", mkdocs_yml, problems) is None:
+        return None
+    conf = _mapping_at(loc, ("extra", "connections"), "extra.connections", mkdocs_yml, problems)
+    if conf is None:
+        return None
+    ctx = co.Context(mkdocs_yml, loc, problems, problems.root)
+    values = co.SubConfig(CONNECTIONS_OPTIONS, "'extra.connections' settings").run(
+        conf, ctx, ("extra", "connections"), "connections")
+    if values is co.INVALID or len(values) < len(conf):
+        return None
+    plugins = loc.data.get("plugins") or []
+    return SiteSettings(values.get("start_time", dt.time(18, 0)), values.get("quick_exit", "participant"),
+                        plugins if isinstance(plugins, list) else [], loc.data)
 
 
 def read_settings(mkdocs_yml: Path) -> SiteSettings:
-    """Read and check ``extra.connections`` of the root mkdocs.yml."""
-    if not mkdocs_yml.is_file():
-        raise UserError(f"{mkdocs_yml.name}:0: missing site configuration; copy mkdocs.yml from the toolkit "
-                        "into the project folder")
-    text = mkdocs_yml.read_text(encoding="utf-8")
-    try:
-        data = yaml.load(text, Loader=_TolerantLoader) or {}
-        node = yaml.compose(text, Loader=_TolerantLoader)
-    except yaml.MarkedYAMLError as exc:
-        line = exc.problem_mark.line + 1 if exc.problem_mark else 1
-        raise UserError(f"{mkdocs_yml.name}:{line}: YAML syntax error: {exc.problem}") from None
-    if not isinstance(data, dict):
-        raise UserError(f"{mkdocs_yml.name}:1: expected a mapping of settings (site_name: …, theme: …)")
-    extra = data.get("extra") or {}
-    conf = (extra.get("connections") or {}) if isinstance(extra, dict) else {}
-    start = str(conf.get("start_time", "18:00"))
-    m = TIME_RE.match(start)
-    if not m:
-        line = _line_of(node, "extra", "connections", "start_time")
-        raise UserError(f"{mkdocs_yml.name}:{line}: start_time '{start}' is not a clock time; "
-                        'write it as HH:MM in quotes, e.g. start_time: "18:00"')
-    quick = str(conf.get("quick_exit", "participant"))
-    if quick not in QUICK_EXIT_CHOICES:
-        line = _line_of(node, "extra", "connections", "quick_exit")
-        raise UserError(f"{mkdocs_yml.name}:{line}: quick_exit '{quick}' is not known; expected one of "
-                        f"{', '.join(QUICK_EXIT_CHOICES)} (participant: handout pages; all: every page)")
-    plugins = data.get("plugins") or []
-    return SiteSettings(dt.time(int(m[1]), int(m[2])), quick, plugins if isinstance(plugins, list) else [], data)
+    """Read and check ``extra.connections`` of the root mkdocs.yml; a mistake raises UserError with its line."""
+    problems = Problems(mkdocs_yml.parent)
+    settings = collect_settings(mkdocs_yml, problems)
+    problems.raise_if_errors("The site configuration has problems")
+    assert settings is not None
+    return settings
+
+
+def check_site_settings(bundle: Bundle, problems: Problems) -> None:
+    """`check`: mkdocs.yml's own settings, so a mistake there shows before `site` runs (a project without a
+    site configuration is told so by `site`)."""
+    if bundle.project.mkdocs_yml.is_file():
+        collect_settings(bundle.project.mkdocs_yml, problems)
 
 
 def clock_times(start: dt.time, minutes: list[int]) -> list[tuple[dt.time, dt.time]]:

@@ -27,7 +27,7 @@ class Block:
 
 def _front_matter_close(lines: list[str]) -> int | None:
     """Index of the line closing the front matter, as connections.yamlfile finds it."""
-    if not lines or lines[0].strip() != "---":
+    if not lines or lines[0].lstrip("\ufeff").strip() != "---":
         return None
     return next((i for i in range(1, len(lines)) if lines[i].strip() == "---"), None)
 

@@ -25,6 +25,7 @@ from ..errors import Problems
 from ..loader import read_yaml_file
 from ..model import Module, Week
 from ..validate import Bundle, relpath
+from ..yamlfile import Located
 from .prose import mask_inline
 
 SUFFIX = r"(?:s|x|es|'s|’s)?"
@@ -56,6 +57,18 @@ def term_pattern(term: str) -> re.Pattern[str]:
     return re.compile(r"(?<![\w-])" + r"[\s\u00a0\u202f-]+".join(words) + r"(?![\w-])", re.I)
 
 
+def _list_of(loc: Located, data: dict, key: str, example: str, path: Path, problems: Problems) -> list:
+    """The list under ``key`` (empty when absent); anything else is reported at its line and read as empty."""
+    value = data.get(key)
+    if value is None:
+        return []
+    if not isinstance(value, list):
+        problems.add(path, loc.line(key), f"'{key}' should be a list, one '- ' entry per line such as {example}, "
+                     f"not {value!r}")
+        return []
+    return value
+
+
 def load_glossary(path: Path, problems: Problems) -> Glossary | None:
     """Read glossary.yml; mistakes are errors with their line, like every configuration file."""
     if not path.is_file():
@@ -70,11 +83,15 @@ def load_glossary(path: Path, problems: Problems) -> Glossary | None:
     unknown = set(data) - {"source", "terms", "protected"}
     for key in sorted(unknown):
         problems.add(path, loc.line(key), f"unknown field '{key}'; expected one of: source, terms, protected")
-    source_lang = str(data.get("source", "en"))
+    source_lang = data.get("source", "en")
+    if not isinstance(source_lang, str) or not source_lang.strip():
+        problems.add(path, loc.line("source"), f"'source' should be the language of the source terms, e.g. "
+                     f"source: en, not {source_lang!r}")
+        source_lang = "en"
     terms: list[Term] = []
-    for i, item in enumerate(data.get("terms") or []):
+    for i, item in enumerate(_list_of(loc, data, "terms", "- {en: key message, fr: [message clé]}", path, problems)):
         line = loc.line("terms", i)
-        if not isinstance(item, dict) or not isinstance(item.get(source_lang), str):
+        if not isinstance(item, dict) or not isinstance(item.get(source_lang), str) or not item[source_lang].strip():
             problems.add(path, line, f"a term needs '{source_lang}: <term>' and its translations, "
                          "e.g. {en: key message, fr: [message clé]}")
             continue
@@ -90,7 +107,7 @@ def load_glossary(path: Path, problems: Problems) -> Glossary | None:
             targets[str(key)] = values
         terms.append(Term(item[source_lang], targets, line))
     protected = []
-    for i, item in enumerate(data.get("protected") or []):
+    for i, item in enumerate(_list_of(loc, data, "protected", "- Mothercraft", path, problems)):
         if isinstance(item, str) and item.strip():
             protected.append((item, loc.line("protected", i)))
         else:

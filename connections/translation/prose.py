@@ -97,7 +97,7 @@ def prose_lines(text: str) -> list[ProseLine]:
     """Every line of a Markdown file with front matter, numbered from 1, syntax masked."""
     lines = text.splitlines()
     out: list[ProseLine] = []
-    in_front = bool(lines) and lines[0].strip() == "---"
+    in_front = bool(lines) and lines[0].lstrip("\ufeff").strip() == "---"  # a BOM may come first
     field: str | None = None
     in_fence = False
     for i, line in enumerate(lines):

@@ -107,7 +107,7 @@ def fix_text(text: str) -> tuple[str, int]:
 def _front_data(text: str) -> object:
     lines = text.splitlines(keepends=True)
     close = next((i for i in range(1, len(lines)) if lines[i].strip() == "---"), None)
-    if not lines or lines[0].strip() != "---" or close is None:
+    if not lines or lines[0].lstrip("\ufeff").strip() != "---" or close is None:
         return None
     return yaml.safe_load("".join(lines[1:close]))
 
