@@ -18,7 +18,7 @@ from ..i18n import make_env
 from ..loader import load_national_lines
 from ..model import Agency, HelpLine, Variant
 from ..project import Project
-from ..safety import LINK_RE
+from ..safety import LINK_RE, REFDEF_RE
 
 PDF_TEMPLATES = "pdf"  # templates/pdf/ under the project
 FONTS_CSS = "fonts.css"
@@ -53,9 +53,11 @@ def local_files(markdown_path: Path, root: Path) -> list[Path]:
     except OSError:
         return []
     out = []
-    for m in LINK_RE.finditer(text):
-        parts = urlsplit(m[1])
-        if parts.scheme or not parts.path or m[1].startswith("#"):
+    targets = [m[1] for m in LINK_RE.finditer(text)]
+    targets += [m[1] for line in text.splitlines() if (m := REFDEF_RE.match(line))]  # [pic]: images/lake.png
+    for target in targets:
+        parts = urlsplit(target)
+        if parts.scheme or not parts.path or target.startswith("#"):
             continue
         rel = unquote(parts.path)
         p = (root / rel.lstrip("/")) if rel.startswith("/") else (markdown_path.parent / rel)
