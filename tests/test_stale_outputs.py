@@ -107,7 +107,8 @@ def _edit(project: Path, what: str, n: int) -> None:
         f = project / "content/en/week-3.md"
         text = f.read_text(encoding="utf-8")
         if "picture.png" not in text:
-            text = text.replace("{#handout}\n\n", "{#handout}\n\n![Chairs in a circle][pic]\n\n[pic]: picture.png\n\n", 1)
+            image = "![Chairs in a circle][pic]\n\n[pic]: picture.png\n\n"
+            text = text.replace("{#handout}\n\n", "{#handout}\n\n" + image, 1)
         f.write_text(text, encoding="utf-8")
 
 
