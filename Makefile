@@ -35,6 +35,7 @@ test: setup-test
 
 lint: setup-test
 	$(VENV)/bin/ruff check connections tests bench build.py
+	$(VENV)/bin/mypy
 
 bench: setup-test  # bench/run.py copies the project with the tests' helper
 	$(PY) bench/run.py
