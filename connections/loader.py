@@ -297,7 +297,7 @@ def _help_line(ok: dict) -> HelpLine | None:
             value = value.get("en", next(iter(value.values())))
         texts[name] = value
     return HelpLine(number=ok["number"], last_verified=ok.get("last_verified"),
-                    discreet_ok=ok.get("discreet_ok", True), by_language=by_language, **texts)
+                    discreet_ok=ok.get("discreet_ok", True), by_language=by_language, **texts)  # type: ignore[arg-type]
 
 
 def load_national_lines(lang: str) -> list[HelpLine]:

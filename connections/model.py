@@ -122,7 +122,7 @@ class HelpLine:
                 texts[f] = by_lang[fallback]
                 if fallback.split("-")[0] != lang.split("-")[0]:
                     langs[f] = fallback
-        return dataclasses.replace(self, **texts, text_lang=langs) if self.by_language else self
+        return dataclasses.replace(self, **texts, text_lang=langs) if self.by_language else self  # type: ignore[arg-type]
 
 
 @dataclass

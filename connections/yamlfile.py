@@ -20,7 +20,7 @@ class _Loader(_BaseLoader):  # type: ignore[misc, valid-type]
     pass
 
 
-def _construct_timestamp(loader: Any, node: yaml.Node) -> Any:
+def _construct_timestamp(loader: Any, node: yaml.ScalarNode) -> Any:
     try:
         return yaml.SafeLoader.construct_yaml_timestamp(loader, node)
     except ValueError as exc:

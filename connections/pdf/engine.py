@@ -156,7 +156,7 @@ def render_pdf_pages(html: str, *, base: Path, root: Path, stylesheets: Sequence
     try:
         page = weasyprint.HTML(string=html, base_url=base.resolve().as_uri() + "/", url_fetcher=project_fetcher(root))
         css = [stylesheet(p, root) for p in stylesheets]
-        options = {"pdf_variant": "pdf/ua-1"} if pdf_ua else {}
+        options: dict[str, object] = {"pdf_variant": "pdf/ua-1"} if pdf_ua else {}
         options |= {"uncompressed_pdf": False, "custom_metadata": False}
         doc = page.render(stylesheets=css, font_config=font_config(), **options)
         pages, fill = len(doc.pages), _last_page_fill(doc)

@@ -53,8 +53,8 @@ def parse_spec(text: str) -> Spec:
     what = what.strip("/")
     if what.startswith("content/"):
         what = what[len("content/"):]
-    variant, _, slug = what.partition("/")
-    slug = slug.removesuffix(".md") or None
+    variant, _, file = what.partition("/")
+    slug = file.removesuffix(".md") or None
     if not variant or (slug and "/" in slug) or (section and not slug):
         raise UserError(f"'{text}': expected VARIANT, VARIANT/FILE or VARIANT/FILE#SECTION, "
                         "e.g. fr, fr/week-3 or fr/week-3#check-in")

@@ -138,9 +138,9 @@ def _compare_front(mod: Week, src: Week, src_label: str, adaptation: bool, bundl
             problems.warn(mod.path, a.line, f"agenda entry '{a.section}' is not in the {src_label} source's agenda "
                           f"({src_rel}); a translation keeps the same entries")
     for key in ("objectives", "materials"):
-        got, want = len(getattr(mod, key)), len(getattr(src, key))
-        if got != want:
-            problems.warn(mod.path, line(key), f"{key} has {_plural(got, 'item')}, but the {src_label} source has "
+        n_got, want = len(getattr(mod, key)), len(getattr(src, key))
+        if n_got != want:
+            problems.warn(mod.path, line(key), f"{key} has {_plural(n_got, 'item')}, but the {src_label} source has "
                           f"{want} ({src_rel}); keep one item per source item")
 
 

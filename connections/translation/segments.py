@@ -136,9 +136,7 @@ def renumber_like(nodes: list[Node], english: list[Node]) -> list[Node] | None:
             if isinstance(n, str):
                 out.append(n)
                 continue
-            twin = next((c for c in pool if type(c) is type(n) and c.ctype == n.ctype and
-                         (c.native == n.native if isinstance(n, Code) else (c.open, c.close) == (n.open, n.close))),
-                        None)
+            twin = next((c for c in pool if type(c) is type(n) and c.ctype == n.ctype and _same(c, n)), None)
             if twin is None:
                 return None
             pool.remove(twin)
@@ -240,3 +238,12 @@ def join(pieces: list[Piece], texts: list[str]) -> str:
     """The skeleton with ``texts`` in the place of the segments, in order."""
     it = iter(texts)
     return "".join(next(it) if p.kind else p.text for p in pieces)
+
+
+def _same(a: Code | Pair, b: Code | Pair) -> bool:
+    """Two inline codes of one type that stand for the same markup."""
+    if isinstance(a, Code) and isinstance(b, Code):
+        return a.native == b.native
+    if isinstance(a, Pair) and isinstance(b, Pair):
+        return (a.open, a.close) == (b.open, b.close)
+    return False
