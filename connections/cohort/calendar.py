@@ -14,7 +14,9 @@ from zoneinfo import ZoneInfo
 from icalendar import Calendar, Event, Timezone
 
 from ..pipeline import Target, write_atomic
+from .documents import load_target, texts
 from .inputs import CohortInputs
+from .redact import private_errors
 
 # Neutral: a calendar on a shared phone should not name the program in its hidden fields either.
 PRODID = "-//Group sessions//Calendar//EN"
@@ -60,9 +62,8 @@ def build_calendar(inp: CohortInputs, texts, week_titles: tuple[str, ...]) -> Ca
     return cal
 
 
+@private_errors
 def sessions_ics(target: Target, root: Path) -> None:
-    from .render import _load, texts
-
-    inp = _load(target, root)
+    inp = load_target(target, root)
     cal = build_calendar(inp, texts(inp), tuple(target.param("weeks", ())))
     write_atomic(target.output, cal.to_ical())
