@@ -182,3 +182,18 @@ def test_an_internal_error_in_a_cohort_renderer_loses_its_text() -> None:
 
     with pytest.raises(UserError, match="row 3 has an empty name"):
         mistake()
+
+
+def test_a_message_of_the_pdf_engine_is_scrubbed_of_names() -> None:
+    """The last guard: whatever the PDF engine reports about a cohort document, names become rows."""
+    from types import SimpleNamespace
+
+    from connections.cohort.render import scrub
+    from connections.cohort.roster import Participant
+
+    inp = SimpleNamespace(participants=[Participant("P01", "Zenobia", "Quillfeather", row=2),
+                                        Participant("P02", "Al", "Ng", row=3)], record=None)
+    text = scrub("PDF 'Attendance x' was not written: text \"Zenobia Quillfeather\" overflows; Al Ng; All; "
+                 "Quillfeather", inp)  # type: ignore[arg-type]
+    assert text == ("PDF 'Attendance x' was not written: text \"(the name on row 2)\" overflows; (the name on row 3); "
+                    "All; (the name on row 2)")

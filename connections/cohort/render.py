@@ -9,6 +9,7 @@ from __future__ import annotations
 import base64
 import contextlib
 import os
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -16,7 +17,7 @@ from pathlib import Path
 from babel.dates import format_time
 from babel.numbers import format_percent
 
-from ..errors import Problems
+from ..errors import Problems, UserError
 from ..i18n import format_date
 from ..pdf.engine import render_pdf
 from ..pdf.glyphs import Locator, private_text
@@ -100,14 +101,30 @@ def _private(inp: CohortInputs) -> Iterator[None]:
             os.environ["CONNECTIONS_BENCH_DUMP"] = saved
 
 
+def scrub(text: str, inp: CohortInputs) -> str:
+    """Each participant's name in ``text`` replaced by its row: the last guard for messages the PDF engine
+    writes itself (the glyph check already names rows; another warning could one day quote the page)."""
+    people = list(inp.participants)
+    if inp.record is not None:
+        people += [a.participant for a in inp.record.entries if a.participant.newcomer]
+    parts = sorted({(part, p.row) for p in people for part in (p.full, p.first, p.last) if len(part) > 1},
+                   key=lambda item: -len(item[0]))  # whole names before their parts
+    for part, row in parts:
+        text = re.sub(rf"(?<!\w){re.escape(part)}(?!\w)", f"(the name on row {row})", text)
+    return text
+
+
 def _write_pdf(inp: CohortInputs, target: Target, template: str, context: dict, title: str) -> None:
     project = inp.project
     sheets = stylesheets(project)
     html = environment(project, inp.cohort).get_template(template).render(**context)
-    with _private(inp):
-        data = render_pdf(html, base=project.templates / "cohort", root=project.root, stylesheets=sheets,
-                          title=title, lang=inp.cohort.lang, source_date=inp.cohort.revised.isoformat(),
-                          sources=[inp.cohort.path, project.agency_yml])
+    try:
+        with _private(inp):
+            data = render_pdf(html, base=project.templates / "cohort", root=project.root, stylesheets=sheets,
+                              title=title, lang=inp.cohort.lang, source_date=inp.cohort.revised.isoformat(),
+                              sources=[inp.cohort.path, project.agency_yml])
+    except UserError as exc:
+        raise UserError(scrub(str(exc), inp)) from None
     write_atomic(target.output, data)
 
 
