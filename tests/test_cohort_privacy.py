@@ -53,6 +53,9 @@ CASES: dict[str, tuple[str, str, str, str]] = {
                  "participants"),
     "huge": (ROSTER + "".join(f"X{i:06d},Perpetua,Hazelgrove-{i}\n" for i in range(100_000)), RECORD, "Room 2",
              "cohorts/huge/roster.csv: the roster is 3.4 MB; a roster is at most 1 MB"),
+    "many-rows": ("name\n" + "Perpetua Hazelgrove\n" * 3 + "A B\n" * 100_000, RECORD, "Room 2",
+                  "cohorts/many-rows/roster.csv:42: row 42: the roster has more than 40 rows; a group has at most 40 "
+                  "participants; split it into two cohorts"),
     "duplicate": (ROSTER + "P01,Perpetua,Hazelgrove\nP05,,Hazelgrove\n", RECORD, "Room 2",
                   "cohorts/duplicate/roster.csv:5: row 5 repeats the code of row 2"),
 }
@@ -94,7 +97,8 @@ def _leaks(text: str) -> list[str]:
 
 
 def _run(proj: Path, command: str, cid: str, out: Path):
-    r = run_build(command, proj / "cohorts" / cid / "cohort.yml", "--out", out, project=proj)
+    paper = ("--paper", "letter") if command == "attendance" else ()
+    r = run_build(command, proj / "cohorts" / cid / "cohort.yml", "--out", out, *paper, project=proj)
     assert _leaks(r.out + r.err) == [], (command, cid, r.out, r.err)
     assert "Traceback" not in r.err, r.err
     return r
