@@ -11,9 +11,9 @@ import shutil
 from pathlib import Path
 
 import pytest
-from conftest import MINIMAL, REPO, copy_project, run_build
 
 from connections.errors import UserError
+from tests.conftest import MINIMAL, REPO, copy_project, run_build
 
 # Distinctive enough that any appearance in a message is a leak, not a coincidence.
 NAMES = ["Zenobia", "Quillfeather", "Marisol", "Oyelaran", "Ysolde", "Vantongeren", "Thandiwe", "Okonkwo",
