@@ -310,3 +310,13 @@ def test_a_cell_too_long_for_a_name_is_refused(tmp_path: Path) -> None:
     _, problems = _roster(f)
     assert _messages(problems) == ("r.csv:2: row 2 has a cell of more than 200 characters; a name or a code is much "
                                    "shorter: check the row, or that this is the right file")
+
+
+def test_an_attendance_record_of_60000_rows_under_1_mb_stops_at_the_41st(tmp_path: Path) -> None:
+    f = tmp_path / "att.csv"
+    f.write_text(f"participant,{SESSIONS}\n" + "C01,P,P,P,P,P,P\n" * 60_000, encoding="utf-8")
+    record, problems = _record(f, [])
+    assert record.entries == []
+    assert _messages(problems) == ("att.csv:42: row 42: the attendance record has more than 40 rows; a group has at "
+                                   "most 40 participants; split it into two cohorts, each with its own folder, cohort "
+                                   "file (another id) and roster")

@@ -166,6 +166,11 @@ def test_the_glyph_check_in_private_mode_names_the_row_only() -> None:
         "that covers it to fonts/ and templates/pdf/fonts.css")
     assert notdef == str(inside.value).splitlines()[0]
     assert "Zenobia" not in str(inside.value) and "\ue000" not in str(inside.value)
+    with private_text(lambda ch: None), pytest.raises(UserError) as unknown:
+        check_glyphs(html, faces, "Attendance x", REPO)
+    assert str(unknown.value).splitlines()[0] == (
+        "PDF 'Attendance x': its text (a template or a translation) has a character no bundled font can print; "
+        "change that text, or add a font that covers it to fonts/ and templates/pdf/fonts.css")
 
 
 def test_an_internal_error_in_a_cohort_renderer_loses_its_text() -> None:

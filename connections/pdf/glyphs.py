@@ -146,7 +146,8 @@ def _private_problem(chars: Sequence[str], locate: Locator, title: str) -> Probl
     """The same problem for a private document: the source row only — no text, no character, no code point
     (the code points of a two-letter name are the name)."""
     path, line = locate(chars[0]) or (f"PDF '{title}'", 0)
-    what = "its text has" if not line else f"line {line} has" if path.endswith((".yml", ".yaml")) else f"row {line} has"
+    what = ("its text (a template or a translation) has" if not line
+            else f"line {line} has" if path.endswith((".yml", ".yaml")) else f"row {line} has")
     glyph = "a character" if len(chars) == 1 else "characters"
     return Problem(path, line, f"{what} {glyph} no bundled font can print; change that text, or add a font that "
                    "covers it to fonts/ and templates/pdf/fonts.css")
