@@ -320,3 +320,13 @@ def test_an_attendance_record_of_60000_rows_under_1_mb_stops_at_the_41st(tmp_pat
     assert _messages(problems) == ("att.csv:42: row 42: the attendance record has more than 40 rows; a group has at "
                                    "most 40 participants; split it into two cohorts, each with its own folder, cohort "
                                    "file (another id) and roster")
+
+
+def test_a_header_repeated_below_is_not_a_participant(tmp_path: Path) -> None:
+    f = tmp_path / "r.csv"
+    f.write_text("code,first_name,last_name\nC01,Amélie,Exemple\nCode,First name,Last name\nC02,Béatrice,Fictive\n",
+                 encoding="utf-8")
+    people, problems = _roster(f)
+    assert _messages(problems) == ("r.csv:3: row 3 repeats the header row; delete it (two files pasted together?) and "
+                                   "keep one header at the top")
+    assert [p.code for p in people] == ["C01", "C02"]

@@ -186,6 +186,10 @@ def read_table(path: Path, problems: Problems, what: str, max_rows: int | None =
                 problems.add(path, start, f"row {start} has a cell of more than {MAX_CELL} characters; a name or a "
                              "code is much shorter: check the row, or that this is the right file")
                 continue
+            if [fold(c) for c in tidied[:width]] == header[:width]:
+                problems.add(path, start, f"row {start} repeats the header row; delete it (two files pasted "
+                             "together?) and keep one header at the top")
+                continue
             shape = _shape_problem(start, tidied, width)
             if shape:
                 problems.add(path, start, shape)
