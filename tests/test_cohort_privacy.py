@@ -206,3 +206,20 @@ def test_a_message_of_the_pdf_engine_is_scrubbed_of_names() -> None:
                  "Quillfeather", inp)  # type: ignore[arg-type]
     assert text == ("PDF 'Attendance x' was not written: text \"(the name on row 2)\" overflows; (the name on row 3); "
                     "All; (the name on row 2)")
+
+
+def test_names_never_printed_need_no_glyphs(proj: Path) -> None:
+    """With `privacy: codes` no name reaches the paper: a name the fonts lack is no reason to refuse the roster."""
+    from connections.cohort.inputs import load_inputs
+    from connections.project import Project
+
+    f = _write(proj, "codes-only", ROSTER.replace("Thandiwe", "\u6f22\u5b57"), RECORD, "Room 2")
+    f.write_text(f.read_text(encoding="utf-8").replace("privacy: full", "privacy: codes"), encoding="utf-8")
+    try:
+        inp = load_inputs(Project.at(proj), f)
+        assert [p.code for p in inp.participants] == ["P01", "P02", "P03"]
+        f.write_text(f.read_text(encoding="utf-8").replace("privacy: codes", "privacy: initials"), encoding="utf-8")
+        with pytest.raises(UserError, match="roster.csv:4: row 4 has characters no bundled font can print"):
+            load_inputs(Project.at(proj), f)
+    finally:
+        shutil.rmtree(f.parent)

@@ -60,11 +60,17 @@ def check_sizes(cohort: Cohort, problems: Problems) -> None:
 
 
 def _printed_texts(cohort: Cohort, roster: list[Participant], record: Record | None) -> list[tuple[str, Path, int]]:
-    """Every participant text the paperwork prints, with the file and row it comes from."""
-    out = [(p.full + p.code, cohort.roster, p.row) for p in roster] if cohort.roster is not None else []
+    """Every participant text the paperwork prints (as the privacy mode prints it), with its file and row.
+
+    Why as printed: with ``privacy: codes`` no name reaches the paper, so a name in a script the bundled
+    fonts lack is no reason to refuse the roster.
+    """
+    def text(p: Participant) -> str:
+        return f"{p.printed(cohort.privacy)} {p.code}"
+
+    out = [(text(p), cohort.roster, p.row) for p in roster] if cohort.roster is not None else []
     if record is not None:
-        out += [(a.participant.full + a.participant.code, record.path, a.participant.row)
-                for a in record.entries if a.participant.newcomer]
+        out += [(text(a.participant), record.path, a.participant.row) for a in record.entries if a.participant.newcomer]
     return out
 
 
