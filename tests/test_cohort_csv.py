@@ -244,9 +244,9 @@ def test_a_record_row_missing_sessions_is_refused(tmp_path: Path) -> None:
 def test_characters_no_font_prints_are_refused_by_row_with_code_points_only() -> None:
     people, problems = _roster(FIX / "roster-not-text.csv")
     assert _messages(problems).splitlines() == [
-        "roster-not-text.csv:2: row 2 has a character no font can print (U+E000, a private-use character); retype "
+        "roster-not-text.csv:2: row 2 has a character no font can print (U+E000: a private-use character); retype "
         "the name in the spreadsheet (it was probably pasted from another program) and save the file again",
-        "roster-not-text.csv:3: row 3 has a character no font can print (U+0378, an unassigned code point); retype "
+        "roster-not-text.csv:3: row 3 has a character no font can print (U+0378: an unassigned code point); retype "
         "the name in the spreadsheet (it was probably pasted from another program) and save the file again",
     ]
     assert [p.code for p in people] == ["C03"]
@@ -257,7 +257,7 @@ def test_a_newcomer_with_a_private_use_character_is_refused_by_row(tmp_path: Pat
     f.write_text(f"participant,{SESSIONS}\nZenobia\ue000 Q.,P,P,P,P,P,P\n", encoding="utf-8")
     _, problems = _record(f, [])
     text = _messages(problems)
-    assert text.startswith("att.csv:2: row 2 has a character no font can print (U+E000, a private-use character)")
+    assert text.startswith("att.csv:2: row 2 has a character no font can print (U+E000: a private-use character)")
     assert "Zenobia" not in text
 
 
@@ -330,3 +330,13 @@ def test_a_header_repeated_below_is_not_a_participant(tmp_path: Path) -> None:
     assert _messages(problems) == ("r.csv:3: row 3 repeats the header row; delete it (two files pasted together?) and "
                                    "keep one header at the top")
     assert [p.code for p in people] == ["C01", "C02"]
+
+
+def test_several_characters_that_are_not_text_are_listed_by_code_point(tmp_path: Path) -> None:
+    f = tmp_path / "r.csv"
+    f.write_text("first_name,last_name\nAm\ue000\u0378lie\x07,Exemple\n", encoding="utf-8")
+    _, problems = _roster(f)
+    assert _messages(problems) == (
+        "r.csv:2: row 2 has characters no font can print (U+E000, U+0378, U+0007: a private-use character or an "
+        "unassigned code point or a control character); retype the name in the spreadsheet (it was probably pasted "
+        "from another program) and save the file again")

@@ -41,7 +41,7 @@ CASES: dict[str, tuple[str, str, str, str]] = {
                     "cohorts/stray-quote/roster.csv:3: row 3: a quote (\") opens a cell here and is not closed on "
                     "this line, so lines 3 to 4 were read as one cell"),
     "private-use": (ROSTER.replace("Zenobia", "Zenobia\ue000"), RECORD, "Room 2",
-                    "cohorts/private-use/roster.csv:2: row 2 has a character no font can print (U+E000, a "
+                    "cohorts/private-use/roster.csv:2: row 2 has a character no font can print (U+E000: a "
                     "private-use character)"),
     "no-glyph": (ROSTER.replace("Thandiwe", "\u6f22\u5b57"), RECORD, "Room 2",
                  "cohorts/no-glyph/roster.csv:4: row 4 has characters no bundled font can print (2 in the name or "
@@ -65,7 +65,7 @@ RECORD_CASES: dict[str, tuple[str, str, str, str]] = {
                      "cohorts/record-quote/attendance.csv:3: row 3: a quote (\") opens a cell here and is not closed"),
     "newcomer-private-use": (ROSTER, RECORD.replace("Ysolde", "Ysolde\U000f0000"), "Room 2",
                              "cohorts/newcomer-private-use/attendance.csv:4: row 4 has a character no font can print "
-                             "(U+F0000, a private-use character)"),
+                             "(U+F0000: a private-use character)"),
     "newcomer-no-glyph": (ROSTER, RECORD.replace("Vantongeren", "\u6f22\u5b57"), "Room 2",
                           "cohorts/newcomer-no-glyph/attendance.csv:4: row 4 has characters no bundled font can "
                           "print (2 in the name or code)"),

@@ -24,22 +24,23 @@ def _codes(chars: list[str]) -> str:
     return ", ".join(shown) + (f" and {len(chars) - 4} more" if len(chars) > 4 else "")
 
 
-def not_text(text: str) -> str | None:
-    """'U+E000, a private-use character' for the first kind of character that is not text, else None."""
-    bad = [c for c in dict.fromkeys(text) if unicodedata.category(c) in NOT_TEXT]
-    if not bad:
-        return None
-    return f"{_codes(bad)}, {NOT_TEXT[unicodedata.category(bad[0])]}" if len(bad) == 1 else \
-        f"{_codes(bad)}: {NOT_TEXT[unicodedata.category(bad[0])]} and others no font prints"
+def not_text(text: str) -> list[str]:
+    """The characters of ``text`` that are not text (controls, private-use, unassigned …), each once."""
+    return [c for c in dict.fromkeys(text) if unicodedata.category(c) in NOT_TEXT]
 
 
 def check_not_text(path: Path, row: int, text: str, problems: Problems) -> bool:
-    """Report a cell holding characters that are not text (by row, with code points only); True if it did."""
-    found = not_text(text)
-    if found:
-        problems.add(path, row, f"row {row} has a character no font can print ({found}); retype the name in the "
-                     "spreadsheet (it was probably pasted from another program) and save the file again")
-    return found is not None
+    """Report a cell holding characters that are not text (by row, with code points only); True if it did.
+
+    Code points of such characters are safe to show: none of them is a letter of a name.
+    """
+    bad = not_text(text)
+    if bad:
+        kinds = " or ".join(dict.fromkeys(NOT_TEXT[unicodedata.category(c)] for c in bad))
+        what = "a character" if len(bad) == 1 else "characters"
+        problems.add(path, row, f"row {row} has {what} no font can print ({_codes(bad)}: {kinds}); retype the name "
+                     "in the spreadsheet (it was probably pasted from another program) and save the file again")
+    return bool(bad)
 
 
 def stylesheets(project: Project) -> list[Path]:
