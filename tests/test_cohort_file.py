@@ -133,17 +133,17 @@ def test_check_reports_broken_cohort_files(proj: Path) -> None:
 
 
 def test_blank_and_spare_rows_are_bounded_by_the_group_size(proj: Path) -> None:
-    """`blank_rows: 100000` once made the attendance sheet run for ever."""
+    """`blank_rows: 100000` once made the attendance sheet run for ever; the sheet holds a group, at most 40."""
     from connections.cohort.inputs import load_inputs
 
-    f = _write(proj, GOOD.replace("blank_rows: 10", "blank_rows: 100000\nspare_rows: 41"))
+    f = _write(proj, GOOD.replace("blank_rows: 10", "blank_rows: 41\nspare_rows: 200"))
     with pytest.raises(UserError) as exc:
         load_inputs(Project.at(proj), f)
     assert str(exc.value).splitlines()[:2] == [
-        "cohorts/c/cohort.yml:9: 'blank_rows: 100000' is more rows than a group can need; write a number from 0 to "
+        "cohorts/c/cohort.yml:9: 'blank_rows: 41' is more rows than a group can need; write a number from 0 to "
         "40 (a group has at most 40 participants; split it into two cohorts, each with its own folder, cohort file "
         "(another id) and roster)",
-        "cohorts/c/cohort.yml:10: 'spare_rows: 41' is more rows than a group can need; write a number from 0 to 40 "
+        "cohorts/c/cohort.yml:10: 'spare_rows: 200' is more rows than a group can need; write a number from 0 to 40 "
         "(a group has at most 40 participants; split it into two cohorts, each with its own folder, cohort file "
         "(another id) and roster)",
     ]

@@ -73,7 +73,8 @@ RECORD_CASES: dict[str, tuple[str, str, str, str]] = {
 
 
 def _write(proj: Path, cid: str, roster: str, record: str, location: str) -> Path:
-    d = proj / "cohorts" / cid
+    """A cohort under groups/, not cohorts/: builds check every cohort under cohorts/ first, and these are broken."""
+    d = proj / "groups" / cid
     d.mkdir(parents=True)
     (d / "roster.csv").write_text(roster, encoding="utf-8")
     (d / "attendance.csv").write_text(record, encoding="utf-8")
@@ -98,7 +99,7 @@ def _leaks(text: str) -> list[str]:
 
 def _run(proj: Path, command: str, cid: str, out: Path):
     paper = ("--paper", "letter") if command == "attendance" else ()
-    r = run_build(command, proj / "cohorts" / cid / "cohort.yml", "--out", out, *paper, project=proj)
+    r = run_build(command, proj / "groups" / cid / "cohort.yml", "--out", out, *paper, project=proj)
     assert _leaks(r.out + r.err) == [], (command, cid, r.out, r.err)
     assert "Traceback" not in r.err, r.err
     return r
@@ -106,7 +107,7 @@ def _run(proj: Path, command: str, cid: str, out: Path):
 
 @pytest.mark.parametrize("cid", sorted(CASES))
 def test_every_command_refuses_a_broken_roster_by_row(proj: Path, cid: str, tmp_path: Path) -> None:
-    message = CASES[cid][3]
+    message = CASES[cid][3].replace("cohorts/", "groups/", 1)
     for command in ("attendance", "certificates", "calendar"):
         r = _run(proj, command, cid, tmp_path)
         assert r.code == 1 and message in r.err, (command, r.err)
@@ -116,11 +117,13 @@ def test_every_command_refuses_a_broken_roster_by_row(proj: Path, cid: str, tmp_
 @pytest.mark.parametrize("cid", sorted(RECORD_CASES))
 def test_certificates_refuse_a_broken_record_by_row(proj: Path, cid: str, tmp_path: Path) -> None:
     r = _run(proj, "certificates", cid, tmp_path)
-    assert r.code == 1 and RECORD_CASES[cid][3] in r.err, r.err
+    assert r.code == 1 and RECORD_CASES[cid][3].replace("cohorts/", "groups/", 1) in r.err, r.err
 
 
-def test_check_reports_every_cohort_by_row_and_no_name(proj: Path) -> None:
-    r = run_build("check", project=proj)
+def test_check_reports_every_cohort_by_row_and_no_name(proj: Path, tmp_path: Path) -> None:
+    checked = shutil.copytree(proj, tmp_path / "p")
+    (checked / "groups").rename(checked / "cohorts")  # where `check` looks for cohorts
+    r = run_build("check", project=checked)
     assert r.code == 1
     assert _leaks(r.out + r.err) == [], r.out + r.err
     for cid, (*_, message) in {**CASES, **RECORD_CASES}.items():
@@ -142,9 +145,9 @@ def test_a_glyph_missing_from_the_cohort_file_names_its_line_not_its_text(proj: 
     try:
         r = _run(proj, "attendance", "location-glyph", tmp_path)
     finally:
-        shutil.rmtree(proj / "cohorts" / "location-glyph")
+        shutil.rmtree(proj / "groups" / "location-glyph")
     assert r.code == 1
-    assert "cohorts/location-glyph/cohort.yml:5: line 5 has a character no bundled font can print; change that " \
+    assert "groups/location-glyph/cohort.yml:5: line 5 has a character no bundled font can print; change that " \
         "text, or add a font that covers it to fonts/ and templates/pdf/fonts.css" in r.out + r.err
 
 
