@@ -165,3 +165,178 @@ def test_cp1252_record_copied_from_fixture(tmp_path: Path) -> None:
     assert not problems.items, _messages(problems)
     entry = next(a for a in record.entries if a.participant.code == "C03")
     assert entry.statuses == [PRESENT, EXCUSED, ABSENT, PRESENT, PRESENT, PRESENT]
+
+
+# Faults that once printed a wrong sheet with exit 0: each is refused by row, never by name.
+NAMES = ("Amélie", "Exemple", "Béatrice", "Fictive", "Françoise", "Modèle", "Zoë", "Essai")
+QUOTE = ("a quote (\") opens a cell here and is not closed on this line, so lines {a} to {b} were read as one cell; "
+         "close the quote on row {a} or delete it (a name needs no quotes), and keep each row on one line — a "
+         "cell cannot hold a line break")
+
+
+def _no_names(text: str) -> None:
+    assert not any(name in text for name in NAMES), text
+
+
+def test_a_stray_quote_is_refused_at_the_row_it_opens() -> None:
+    """`C02,"Béatrice,Fictive` once merged the next rows into one participant (and printed their surnames)."""
+    people, problems = _roster(FIX / "roster-stray-quote.csv")
+    text = _messages(problems)
+    assert text == "roster-stray-quote.csv:3: row 3: " + QUOTE.format(a=3, b=5)
+    assert len(problems.errors) == 1
+    _no_names(text)
+
+
+def test_a_line_break_inside_a_quoted_name_is_refused() -> None:
+    _, problems = _roster(FIX / "roster-line-break.csv")
+    assert _messages(problems) == "roster-line-break.csv:3: row 3: " + QUOTE.format(a=3, b=4)
+
+
+def test_a_stray_quote_in_the_attendance_record_is_refused() -> None:
+    roster, _ = _roster(FIX / "roster-utf8.csv")
+    record, problems = _record(FIX / "attendance-stray-quote.csv", roster)
+    assert _messages(problems) == "attendance-stray-quote.csv:3: row 3: " + QUOTE.format(a=3, b=5)
+
+
+def test_a_quote_in_the_header_stops_at_once(tmp_path: Path) -> None:
+    f = tmp_path / "r.csv"
+    f.write_text('code,"first_name,last_name\nC01,Amélie,Exemple\n', encoding="utf-8")
+    people, problems = _roster(f)
+    assert people == [] and _messages(problems) == "r.csv:1: row 1: " + QUOTE.format(a=1, b=2)
+
+
+def test_a_quote_longer_than_the_csv_field_limit(tmp_path: Path) -> None:
+    f = tmp_path / "r.csv"
+    f.write_text('first_name,last_name\nAmélie,"Exemple\n' + "Béatrice,Fictive\n" * 9000, encoding="utf-8")
+    _, problems = _roster(f)
+    assert _messages(problems) == ("r.csv:2: row 2: a quote (\") opens a cell here and is not closed on this line, "
+                                   "so the lines after it were read as one cell; close the quote on row 2 or delete "
+                                   "it (a name needs no quotes), and keep each row on one line — a cell cannot hold "
+                                   "a line break")
+
+
+def test_too_many_and_too_few_cells_are_refused_by_row() -> None:
+    people, problems = _roster(FIX / "roster-columns.csv")
+    assert _messages(problems).splitlines() == [
+        "roster-columns.csv:2: row 2 has 4 cells but the header has 3 columns; a comma or semicolon inside a cell "
+        "splits it in two: put that cell in quotes (\"Dubois, Marie\") or remove the separator",
+        "roster-columns.csv:3: row 3 has 2 cells but the header has 3 columns; write one cell per column on every "
+        "row (leave a cell empty if unknown, but keep its separator)",
+    ]
+    assert [p.code for p in people] == ["C03"]  # empty cells after the last column are what spreadsheets write
+
+
+def test_a_semicolon_roster_under_a_comma_header_is_refused(tmp_path: Path) -> None:
+    f = tmp_path / "r.csv"
+    f.write_text("code,first_name,last_name\nC01;Amélie;Exemple\n", encoding="utf-8")
+    _, problems = _roster(f)
+    assert _messages(problems).startswith("r.csv:2: row 2 has 1 cells but the header has 3 columns")
+
+
+def test_a_record_row_missing_sessions_is_refused(tmp_path: Path) -> None:
+    """Once read as absent from the missing sessions: a certificate silently lost."""
+    f = tmp_path / "att.csv"
+    f.write_text(f"participant,{SESSIONS}\nC01,P,P,P\n", encoding="utf-8")
+    _, problems = _record(f, [])
+    assert _messages(problems).startswith("att.csv:2: row 2 has 4 cells but the header has 7 columns")
+
+
+def test_characters_no_font_prints_are_refused_by_row_with_code_points_only() -> None:
+    people, problems = _roster(FIX / "roster-not-text.csv")
+    assert _messages(problems).splitlines() == [
+        "roster-not-text.csv:2: row 2 has a character no font can print (U+E000: a private-use character); retype "
+        "the name in the spreadsheet (it was probably pasted from another program) and save the file again",
+        "roster-not-text.csv:3: row 3 has a character no font can print (U+0378: an unassigned code point); retype "
+        "the name in the spreadsheet (it was probably pasted from another program) and save the file again",
+    ]
+    assert [p.code for p in people] == ["C03"]
+
+
+def test_a_newcomer_with_a_private_use_character_is_refused_by_row(tmp_path: Path) -> None:
+    f = tmp_path / "att.csv"
+    f.write_text(f"participant,{SESSIONS}\nZenobia\ue000 Q.,P,P,P,P,P,P\n", encoding="utf-8")
+    _, problems = _record(f, [])
+    text = _messages(problems)
+    assert text.startswith("att.csv:2: row 2 has a character no font can print (U+E000: a private-use character)")
+    assert "Zenobia" not in text
+
+
+def test_a_file_over_one_megabyte_is_refused_before_it_is_read(tmp_path: Path) -> None:
+    f = tmp_path / "roster.csv"
+    f.write_text("code,first_name,last_name\n" + "".join(f"P{i:06d},Amélie,Exemple-{i}\n" for i in range(100_000)),
+                 encoding="utf-8")
+    _, problems = _roster(f)
+    assert _messages(problems) == ("roster.csv: the roster is 3.0 MB; a roster is at most 1 MB (a group's file is a "
+                                   "few kilobytes): check that the cohort file names the right file")
+
+
+def test_a_roster_of_100000_rows_fails_fast_at_the_41st(tmp_path: Path) -> None:
+    import time
+
+    f = tmp_path / "roster.csv"
+    f.write_text("code\n" + "".join(f"{i}\n" for i in range(100_000)), encoding="utf-8")
+    assert f.stat().st_size < 1_000_000
+    started = time.perf_counter()
+    people, problems = _roster(f, privacy="codes")
+    assert time.perf_counter() - started < 1
+    assert people == []
+    assert _messages(problems) == ("roster.csv:42: row 42: the roster has more than 40 rows; a group has at most 40 "
+                                   "participants; split it into two cohorts, each with its own folder, cohort file "
+                                   "(another id) and roster")
+
+
+def test_forty_participants_are_a_group(tmp_path: Path) -> None:
+    from connections.cohort.roster import MAX_PARTICIPANTS
+
+    f = tmp_path / "roster.csv"
+    f.write_text("code\n" + "".join(f"X{i}\n" for i in range(MAX_PARTICIPANTS)), encoding="utf-8")
+    people, problems = _roster(f, privacy="codes")
+    assert MAX_PARTICIPANTS == 40 and len(people) == 40 and not problems.items
+
+
+def test_newcomers_beyond_the_group_size_are_refused(tmp_path: Path) -> None:
+    roster, _ = _roster(FIX / "roster-utf8.csv")
+    f = tmp_path / "att.csv"
+    f.write_text(f"participant,{SESSIONS}\n" + "".join(f"N{i},P,P,P,P,P,P\n" for i in range(37)), encoding="utf-8")
+    _, problems = _record(f, roster)
+    assert _messages(problems) == ("att.csv:38: row 38 adds a participant who is not on the roster, making more than "
+                                   "40; a group has at most 40 participants; split it into two cohorts, each with its "
+                                   "own folder, cohort file (another id) and roster")
+
+
+def test_a_cell_too_long_for_a_name_is_refused(tmp_path: Path) -> None:
+    f = tmp_path / "r.csv"
+    f.write_text("first_name,last_name\nAmélie," + "Exemple" * 40 + "\n", encoding="utf-8")
+    _, problems = _roster(f)
+    assert _messages(problems) == ("r.csv:2: row 2 has a cell of more than 200 characters; a name or a code is much "
+                                   "shorter: check the row, or that this is the right file")
+
+
+def test_an_attendance_record_of_60000_rows_under_1_mb_stops_at_the_41st(tmp_path: Path) -> None:
+    f = tmp_path / "att.csv"
+    f.write_text(f"participant,{SESSIONS}\n" + "C01,P,P,P,P,P,P\n" * 60_000, encoding="utf-8")
+    record, problems = _record(f, [])
+    assert record.entries == []
+    assert _messages(problems) == ("att.csv:42: row 42: the attendance record has more than 40 rows; a group has at "
+                                   "most 40 participants; split it into two cohorts, each with its own folder, cohort "
+                                   "file (another id) and roster")
+
+
+def test_a_header_repeated_below_is_not_a_participant(tmp_path: Path) -> None:
+    f = tmp_path / "r.csv"
+    f.write_text("code,first_name,last_name\nC01,Amélie,Exemple\nCode,First name,Last name\nC02,Béatrice,Fictive\n",
+                 encoding="utf-8")
+    people, problems = _roster(f)
+    assert _messages(problems) == ("r.csv:3: row 3 repeats the header row; delete it (two files pasted together?) and "
+                                   "keep one header at the top")
+    assert [p.code for p in people] == ["C01", "C02"]
+
+
+def test_several_characters_that_are_not_text_are_listed_by_code_point(tmp_path: Path) -> None:
+    f = tmp_path / "r.csv"
+    f.write_text("first_name,last_name\nAm\ue000\u0378lie\x07,Exemple\n", encoding="utf-8")
+    _, problems = _roster(f)
+    assert _messages(problems) == (
+        "r.csv:2: row 2 has characters no font can print (U+E000, U+0378, U+0007: a private-use character or an "
+        "unassigned code point or a control character); retype the name in the spreadsheet (it was probably pasted "
+        "from another program) and save the file again")

@@ -172,3 +172,22 @@ def test_broken_cohort_is_reported_by_check_without_traceback(proj: Path) -> Non
 def test_variant_name_with_a_nul_character(proj: Path) -> None:
     text = _error(proj, GOOD.replace("variant: fr", 'variant: "f\\0r"'))
     assert "cohorts/c/cohort.yml:2: no variant 'f\\x00r'; expected one of: en, fr" in text.splitlines()
+
+
+def test_blank_and_spare_rows_are_bounded_by_the_group_size(proj: Path) -> None:
+    """`blank_rows: 100000` once made the attendance sheet run for ever; the sheet holds a group, at most 40."""
+    from connections.cohort.inputs import load_inputs
+
+    f = _write(proj, GOOD.replace("blank_rows: 10", "blank_rows: 41\nspare_rows: 200"))
+    with pytest.raises(UserError) as exc:
+        load_inputs(Project.at(proj), f)
+    assert str(exc.value).splitlines()[:2] == [
+        "cohorts/c/cohort.yml:9: 'blank_rows: 41' is more rows than a group can need; write a number from 0 to "
+        "40 (a group has at most 40 participants; split it into two cohorts, each with its own folder, cohort file "
+        "(another id) and roster)",
+        "cohorts/c/cohort.yml:10: 'spare_rows: 200' is more rows than a group can need; write a number from 0 to 40 "
+        "(a group has at most 40 participants; split it into two cohorts, each with its own folder, cohort file "
+        "(another id) and roster)",
+    ]
+    f = _write(proj, GOOD.replace("blank_rows: 10", "blank_rows: 40\nspare_rows: 40"))
+    assert len(load_inputs(Project.at(proj), f).codes) == 40

@@ -15,7 +15,9 @@ from zoneinfo import ZoneInfo
 from icalendar import Calendar, Event, Timezone
 
 from ..pipeline import Target, write_atomic
+from .documents import load_target, texts
 from .inputs import CohortInputs
+from .redact import private_errors
 
 if TYPE_CHECKING:
     from ..context import Options
@@ -65,10 +67,9 @@ def build_calendar(inp: CohortInputs, texts, week_titles: tuple[str, ...]) -> Ca
     return cal
 
 
+@private_errors
 def sessions_ics(target: Target, root: Path) -> None:
-    from .render import _load, texts
-
-    inp = _load(target, root)
+    inp = load_target(target, root)
     cal = build_calendar(inp, texts(inp), target.params.weeks)
     write_atomic(target.output, cal.to_ical())
 

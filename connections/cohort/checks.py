@@ -9,6 +9,7 @@ from __future__ import annotations
 from ..errors import Problems, UserError
 from ..validate import Bundle
 from .inputs import load_inputs
+from .redact import CohortInternalError
 
 
 def check_cohorts(bundle: Bundle, problems: Problems) -> None:
@@ -22,3 +23,6 @@ def check_cohorts(bundle: Bundle, problems: Problems) -> None:
                 problems.items.extend(exc.problems)
             else:
                 problems.add(path, 0, str(exc).split(": ", 1)[-1])
+        except CohortInternalError as exc:  # a bug: reported with its place, never with roster text
+            problems.add(path, 0, f"internal error in the toolkit ({exc}) while checking this cohort; please "
+                         "report it with this message")

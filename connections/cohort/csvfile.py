@@ -18,6 +18,8 @@ from pathlib import Path
 from ..errors import Problems
 
 DELIMITERS = (",", ";", "\t")
+MAX_BYTES = 1_000_000  # a roster or record of a group of 40 is a few kilobytes; past this it is the wrong file
+MAX_CELL = 200  # characters in one cell: longer is not a name, a code or a status
 _SPACES = re.compile(r"\s+")
 
 
@@ -103,9 +105,45 @@ def sniff_delimiter(text: str) -> str:
     return best if counts[best] else ","
 
 
-def read_table(path: Path, problems: Problems, what: str) -> Table | None:
-    """Read a CSV with a header row; report unreadable files on ``problems`` (``what`` names the file's role)."""
+def _line_break_problem(start: int, end: int | None) -> str:
+    """A cell running over several lines: almost always a quote opened and never closed."""
+    span = f"lines {start} to {end} were read as one cell" if end else "the lines after it were read as one cell"
+    return (f"row {start}: a quote (\") opens a cell here and is not closed on this line, so {span}; close the "
+            f"quote on row {start} or delete it (a name needs no quotes), and keep each row on one line — a cell "
+            "cannot hold a line break")
+
+
+def _width(header: list[str]) -> int:
+    """Columns the header names: up to its last non-empty cell (spreadsheets add empty ones at the end)."""
+    return max((i + 1 for i, c in enumerate(header) if c), default=0)
+
+
+def _shape_problem(row: int, cells: list[str], width: int) -> str | None:
+    """Too many or too few cells for the header: a separator inside a name, or one missing."""
+    used = max((i + 1 for i, c in enumerate(cells) if c), default=0)
+    if used > width:
+        return (f"row {row} has {used} cells but the header has {width} columns; a comma or semicolon inside a "
+                "cell splits it in two: put that cell in quotes (\"Dubois, Marie\") or remove the separator")
+    if len(cells) < width:
+        return (f"row {row} has {len(cells)} cells but the header has {width} columns; write one cell per column "
+                "on every row (leave a cell empty if unknown, but keep its separator)")
+    return None
+
+
+def read_table(path: Path, problems: Problems, what: str, max_rows: int | None = None,
+               row_limit_hint: str = "") -> Table | None:
+    """Read a CSV with a header row; report unreadable files on ``problems`` (``what`` names the file's role).
+
+    A file over MAX_BYTES is refused before it is read, and reading stops at the row after ``max_rows``
+    (reported with ``row_limit_hint``), so a wrong or huge file fails in a moment. Every row problem
+    names the row, never its text.
+    """
     try:
+        size = path.stat().st_size
+        if size > MAX_BYTES:
+            problems.add(path, 0, f"the {what} is {size / 1e6:.1f} MB; a {what} is at most {MAX_BYTES // 1_000_000} "
+                         "MB (a group's file is a few kilobytes): check that the cohort file names the right file")
+            return None
         data = path.read_bytes()
     except OSError as exc:
         problems.add(path, 0, f"cannot read the {what}: {exc.strerror}; check the path in the cohort file")
@@ -124,20 +162,43 @@ def read_table(path: Path, problems: Problems, what: str) -> Table | None:
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, skipinitialspace=True)
     rows: list[Row] = []
     header: list[str] | None = None
-    header_line = 0
+    header_line = width = count = 0
     end = 0
     try:
         for cells in reader:
             start, end = end + 1, reader.line_num
+            if any("\n" in c or "\r" in c for c in cells):
+                problems.add(path, start, _line_break_problem(start, end))
+                if header is None:
+                    return None
+                continue
             tidied = [tidy(c) for c in cells]
             if not any(tidied):
                 continue
             if header is None:
-                header, header_line = [fold(c) for c in tidied], start
-            else:
-                rows.append(Row(start, tidied))
-    except csv.Error as exc:
-        problems.add(path, end + 1, f"row {end + 1} cannot be read as CSV ({exc}); check its quotes")
+                header, header_line, width = [fold(c) for c in tidied], start, _width(tidied)
+                continue
+            count += 1
+            if max_rows is not None and count > max_rows:
+                problems.add(path, start, f"row {start}: the {what} has more than {max_rows} rows; {row_limit_hint}")
+                return None
+            if any(len(c) > MAX_CELL for c in tidied):
+                problems.add(path, start, f"row {start} has a cell of more than {MAX_CELL} characters; a name or a "
+                             "code is much shorter: check the row, or that this is the right file")
+                continue
+            if [fold(c) for c in tidied[:width]] == header[:width]:
+                problems.add(path, start, f"row {start} repeats the header row; delete it (two files pasted "
+                             "together?) and keep one header at the top")
+                continue
+            shape = _shape_problem(start, tidied, width)
+            if shape:
+                problems.add(path, start, shape)
+                continue
+            rows.append(Row(start, tidied))
+    except csv.Error:
+        # With the file size capped, the one error left is a cell over the csv module's field limit:
+        # a quote opened on this row and never closed.
+        problems.add(path, end + 1, _line_break_problem(end + 1, None))
         return None
     if header is None:
         problems.add(path, 1, f"the {what} is empty; expected a header row, then one row per participant")

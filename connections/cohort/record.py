@@ -15,7 +15,8 @@ from pathlib import Path
 from ..errors import Problems
 from .config import SESSIONS
 from .csvfile import Table, fold, read_table
-from .roster import Participant, assign_codes, split_name
+from .printable import check_not_text
+from .roster import MAX_PARTICIPANTS, SPLIT_HINT, Participant, assign_codes, split_name
 
 PRESENT, ABSENT, EXCUSED = "present", "absent", "excused"
 STATUS_WORDS = {
@@ -78,7 +79,7 @@ def _count(cell: str, row: int, column: str, table: Table, problems: Problems) -
 def load_record(path: Path, roster: list[Participant], problems: Problems) -> Record:
     """Match each row to a roster participant (by code or full name); unknown people are newcomers."""
     record = Record(path)
-    table = read_table(path, problems, "attendance record")
+    table = read_table(path, problems, "attendance record", MAX_PARTICIPANTS, SPLIT_HINT)
     if table is None:
         return record
     who = table.column(*PARTICIPANT_COLUMNS)
@@ -106,6 +107,12 @@ def load_record(path: Path, roster: list[Participant], problems: Problems) -> Re
             continue
         p = by_code.get(ident.casefold()) or by_name.get(ident.casefold())
         if p is None:
+            if check_not_text(path, row.line, ident, problems):
+                continue
+            if len(roster) + len(newcomers) >= MAX_PARTICIPANTS:
+                problems.add(path, row.line, f"row {row.line} adds a participant who is not on the roster, making "
+                             f"more than {MAX_PARTICIPANTS}; {SPLIT_HINT}")
+                continue
             if " " not in ident and any(ch.isdigit() for ch in ident):  # a code given on the sheet
                 p = Participant(code=ident, row=row.line, newcomer=True)
                 by_code[ident.casefold()] = p

@@ -10,24 +10,23 @@ import base64
 import contextlib
 import os
 import re
-import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-import jinja2
 from babel.dates import format_time
 from babel.numbers import format_percent
-from markupsafe import Markup
 
-from ..errors import Problems
-from ..i18n import format_date, make_env
+from ..errors import Problems, UserError
+from ..i18n import format_date
 from ..pdf.engine import render_pdf
-from ..pdf.glyphs import coverage, declared_fonts
+from ..pdf.glyphs import Locator, private_text
 from ..pipeline import Target, write_atomic
-from ..project import Project
 from .config import Cohort
-from .inputs import CohortInputs, load_inputs
+from .documents import environment, load_target, texts
+from .inputs import CohortInputs
+from .printable import stylesheets
+from .redact import private_errors
 from .summary import chart_svg, summarize
 
 ROWS_PER_TABLE = 40  # long tables are slow in WeasyPrint and repeat headers unreliably past this
@@ -47,33 +46,9 @@ class RowView:
     spare: bool = False
 
 
-def css_string(text: str) -> Markup:
-    """A CSS string literal from a translated text, safe inside <style>."""
-    s = str(text).replace("\\", "\\\\").replace('"', '\\"').replace("\n", " ").replace("<", "\\3c ")
-    return Markup(f'"{s}"')
-
-
-def page_counter(pattern: str) -> Markup:
-    """'Page {page} of {pages}' -> CSS content: "Page " counter(page) " of " counter(pages)."""
-    parts = re.split(r"(\{pages?\})", str(pattern))
-    out = [f"counter({p[1:-1]})" if p in ("{page}", "{pages}") else str(css_string(p)) for p in parts if p]
-    return Markup(" ".join(out))
-
-
-def environment(project: Project, cohort: Cohort) -> jinja2.Environment:
-    env = make_env(project.templates, project.locales, cohort.locale)
-    env.globals.update(css_string=css_string, page_counter=page_counter)
-    return env
-
-
 def time_range(cohort: Cohort) -> str:
     s, loc = cohort.sessions[0], cohort.locale
     return f"{format_time(s.start, 'short', locale=loc)} – {format_time(s.end, 'short', locale=loc)}"
-
-
-def texts(inp: CohortInputs):
-    """Strings used outside the HTML templates (program name, calendar titles, CSV headings), translated."""
-    return environment(inp.project, inp.cohort).get_template("cohort/texts.txt").module
 
 
 def base_context(inp: CohortInputs, target: Target, paper: str, landscape: bool) -> dict:
@@ -89,58 +64,67 @@ def base_context(inp: CohortInputs, target: Target, paper: str, landscape: bool)
     }
 
 
-def stylesheets(project: Project) -> list[Path]:
-    """The shared @font-face rules when the project has them, then the cohort styles."""
-    fonts = project.templates / "pdf" / "fonts.css"
-    return [p for p in (fonts, project.templates / "cohort" / "cohort.css") if p.is_file()]
+def locator(inp: CohortInputs) -> Locator:
+    """Where a character of a cohort document comes from: a roster or record row, else a cohort file line."""
+    rel = Problems(inp.project.root).rel
+    people = [(p, inp.cohort.roster) for p in inp.participants]
+    if inp.record is not None:
+        people += [(a.participant, inp.record.path) for a in inp.record.entries if a.participant.newcomer]
+    sources = [inp.cohort.path, inp.project.agency_yml]
+
+    def locate(ch: str) -> tuple[str, int] | None:
+        for p, path in people:
+            if path is not None and ch in p.full + p.code:
+                return rel(path), p.row
+        for src in sources:
+            try:
+                lines = src.read_text(encoding="utf-8").splitlines()
+            except (OSError, UnicodeDecodeError):
+                continue
+            for n, line in enumerate(lines, 1):
+                if ch in line:
+                    return rel(src), n
+        return None
+
+    return locate
 
 
 @contextlib.contextmanager
-def _private() -> Iterator[None]:
-    """Keep roster names out of the benchmark dump folder: only dist/cohorts/ may hold them."""
+def _private(inp: CohortInputs) -> Iterator[None]:
+    """Names stay in dist/cohorts/: out of the benchmark dump folder and out of every glyph message."""
     saved = os.environ.pop("CONNECTIONS_BENCH_DUMP", None)
     try:
-        yield
+        with private_text(locator(inp)):
+            yield
     finally:
         if saved is not None:
             os.environ["CONNECTIONS_BENCH_DUMP"] = saved
 
 
-def _load(target: Target, root: Path) -> CohortInputs:
-    params = target.params
-    return load_inputs(Project.at(root), Path(params.cohort), Path(params.attendance) if params.attendance else None,
-                       params.threshold, need_record=params.record)
-
-
-def check_name_glyphs(inp: CohortInputs, sheets: list[Path]) -> None:
-    """Names the bundled fonts cannot print are reported by file and row, before the PDF engine quotes them."""
-    faces = declared_fonts(sheets)
-    if not faces:
-        return
-    covered = coverage(faces)
-    problems = Problems(inp.project.root)
-    people = [(p, inp.cohort.roster) for p in inp.participants]
+def scrub(text: str, inp: CohortInputs) -> str:
+    """Each participant's name in ``text`` replaced by its row: the last guard for messages the PDF engine
+    writes itself (the glyph check already names rows; another warning could one day quote the page)."""
+    people = list(inp.participants)
     if inp.record is not None:
-        people += [(a.participant, inp.record.path) for a in inp.record.entries if a.participant.newcomer]
-    for p, path in people:
-        missing = sorted({f"U+{ord(ch):04X}" for ch in p.full + p.code
-                          if ord(ch) not in covered and unicodedata.category(ch)[0] not in "CZ"})
-        if missing and path is not None:
-            problems.add(path, p.row, f"row {p.row} has characters no bundled font can print ({', '.join(missing)}); "
-                         "write the name with other characters, or add a font that covers them to fonts/ and "
-                         "templates/pdf/fonts.css")
-    problems.raise_if_errors("Some names cannot be printed")
+        people += [a.participant for a in inp.record.entries if a.participant.newcomer]
+    parts = sorted({(part, p.row) for p in people for part in (p.full, p.first, p.last) if len(part) > 1},
+                   key=lambda item: -len(item[0]))  # whole names before their parts
+    for part, row in parts:
+        text = re.sub(rf"(?<!\w){re.escape(part)}(?!\w)", f"(the name on row {row})", text)
+    return text
 
 
 def _write_pdf(inp: CohortInputs, target: Target, template: str, context: dict, title: str) -> None:
     project = inp.project
     sheets = stylesheets(project)
-    check_name_glyphs(inp, sheets)
     html = environment(project, inp.cohort).get_template(template).render(**context)
-    with _private():
-        data = render_pdf(html, base=project.templates / "cohort", root=project.root, stylesheets=sheets,
-                          title=title, lang=inp.cohort.lang, source_date=inp.cohort.revised.isoformat(),
-                          sources=[inp.cohort.path, project.agency_yml])
+    try:
+        with _private(inp):
+            data = render_pdf(html, base=project.templates / "cohort", root=project.root, stylesheets=sheets,
+                              title=title, lang=inp.cohort.lang, source_date=inp.cohort.revised.isoformat(),
+                              sources=[inp.cohort.path, project.agency_yml])
+    except UserError as exc:
+        raise UserError(scrub(str(exc), inp)) from None
     write_atomic(target.output, data)
 
 
@@ -164,9 +148,10 @@ def chunks(rows: list, size: int = ROWS_PER_TABLE) -> list[dict]:
     return [{"rows": rows[i:i + per]} for i in range(0, len(rows), per)]
 
 
+@private_errors
 def attendance_pdf(target: Target, root: Path) -> None:
     """attendance-<paper>.pdf: landscape, one column group per session, a row per participant."""
-    inp = _load(target, root)
+    inp = load_target(target, root)
     paper = target.params.paper
     ctx = base_context(inp, target, paper, landscape=True)
     ctx.update(chunks=chunks(attendance_rows(inp)), name_width="50mm" if paper == "letter" else "48mm")
@@ -181,18 +166,20 @@ def signin_grid(codes: list[str], spare: int) -> list[list[str]]:
     return [cells[i:i + cols] for i in range(0, len(cells), cols)]
 
 
+@private_errors
 def signin_pdf(target: Target, root: Path) -> None:
     """signin-<paper>.pdf: one page per session listing codes and tick boxes, never a name."""
-    inp = _load(target, root)
+    inp = load_target(target, root)
     ctx = base_context(inp, target, target.params.paper, landscape=False)
     spare = inp.cohort.spare_rows if inp.participants else 0
     ctx.update(grid=signin_grid(inp.codes, max(spare, 4)))
     _write_pdf(inp, target, "cohort/signin.html", ctx, f"Sign-in {inp.cohort.id}")
 
 
+@private_errors
 def certificates_pdf(target: Target, root: Path) -> None:
     """certificates.pdf: one page per participant who attended at least the threshold of sessions."""
-    inp = _load(target, root)
+    inp = load_target(target, root)
     assert inp.record is not None
     c = inp.cohort
     ctx = base_context(inp, target, c.paper, landscape=True)
@@ -207,9 +194,10 @@ def certificates_pdf(target: Target, root: Path) -> None:
     _write_pdf(inp, target, "cohort/certificates.html", ctx, f"Certificates {c.id}")
 
 
+@private_errors
 def summary_pdf(target: Target, root: Path) -> None:
     """summary.pdf: attendance per session, completion, childcare and transportation, and a bar chart."""
-    inp = _load(target, root)
+    inp = load_target(target, root)
     c = inp.cohort
     env = environment(inp.project, c)
     summary = summarize(inp)

@@ -11,6 +11,13 @@ from pathlib import Path
 
 from ..errors import Problems
 from .csvfile import Table, read_table
+from .printable import check_not_text
+
+# A group is run by two facilitators in one room; past this the sheets, the sessions and the safety plan
+# no longer fit. Also a guard: a wrong file (a whole client database) fails at once instead of printing.
+MAX_PARTICIPANTS = 40
+SPLIT_HINT = (f"a group has at most {MAX_PARTICIPANTS} participants; split it into two cohorts, each with its own "
+              "folder, cohort file (another id) and roster")
 
 CODE_COLUMNS = ("code", "participant code", "code participant", "code participante", "id")
 FIRST_COLUMNS = ("first name", "first", "given name", "prenom")
@@ -66,7 +73,7 @@ def assign_codes(people: list[Participant]) -> None:
 
 def load_roster(path: Path, privacy: str, problems: Problems) -> list[Participant]:
     """Participants in roster order; duplicates, empty names and missing columns are reported by row."""
-    table = read_table(path, problems, "roster")
+    table = read_table(path, problems, "roster", MAX_PARTICIPANTS, SPLIT_HINT)
     if table is None:
         return []
     return participants_from(table, privacy, problems)
@@ -92,6 +99,8 @@ def participants_from(table: Table, privacy: str, problems: Problems) -> list[Pa
         else:
             first, last = split_name(row.get(name_i))
         p = Participant(code=code, first=first, last=last, row=row.line)
+        if check_not_text(table.path, row.line, p.full + p.code, problems):
+            continue
         if has_names and not p.first and not (privacy == "codes" and code):
             what = "no first name" if p.full else "an empty name"
             problems.add(table.path, row.line, f"row {row.line} has {what}; write the participant's name "

@@ -15,8 +15,10 @@ import jinja2
 from ..i18n import format_date
 from ..pipeline import Target, write_atomic
 from .config import Cohort
+from .documents import load_target, texts
 from .inputs import CohortInputs
 from .record import ABSENT, EXCUSED, PRESENT
+from .redact import private_errors
 
 
 @dataclass
@@ -91,19 +93,17 @@ def _write_csv(path: Path, rows: list[list[str]]) -> None:
     write_atomic(path, buf.getvalue().encode("utf-8-sig"))
 
 
+@private_errors
 def summary_csv(target: Target, root: Path) -> None:
     """Renderer: summary.csv, present, excused and absent per session."""
-    from .render import _load, texts
-
-    inp = _load(target, root)
+    inp = load_target(target, root)
     _write_csv(target.output, session_rows(texts(inp), summarize(inp), inp.cohort))
 
 
+@private_errors
 def totals_csv(target: Target, root: Path) -> None:
     """Renderer: summary-totals.csv, the group's totals (participants, completion, childcare, transportation)."""
-    from .render import _load, texts
-
-    inp = _load(target, root)
+    inp = load_target(target, root)
     _write_csv(target.output, total_rows(texts(inp), summarize(inp)))
 
 
@@ -112,7 +112,10 @@ def chart_svg(env: jinja2.Environment, texts, summary: Summary, cohort: Cohort) 
     width, height, left, top = 560, 260, 40, 24
     base = height - 40
     top_value = max([s.present for s in summary.sessions] + [summary.enrolled, 1])
-    step = next(n for n in (1, 2, 5, 10, 20, 25, 50, 100, 200, 500, 1000) if top_value / n <= 6)
+    # At most 6 ticks: 1, 2, 5, 10, 20, 50 … (any group size, so no count ever runs off the scale).
+    step = 1
+    while top_value / step > 6:
+        step = step * 5 // 2 if str(step)[0] == "2" else step * 2
     scale_max = step * -(-top_value // step)
 
     def y(v: int) -> float:

@@ -3,13 +3,18 @@
 Why: Pango silently falls back to whatever system font has a glyph, so a PDF built on one machine can
 embed a font another machine lacks, or print a box. Checking the text against the bundled fonts'
 character maps before layout gives a message a translator can act on ("this word, this line").
+
+Private documents (cohort paperwork printing participants' names) render inside ``private_text``:
+their messages then name a file and row found by the caller's locator, never the text itself.
 """
 
 from __future__ import annotations
 
+import contextlib
 import re
 import unicodedata
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextvars import ContextVar
 from functools import lru_cache
 from html.parser import HTMLParser
 from pathlib import Path
@@ -21,6 +26,20 @@ FAMILY_RE = re.compile(r"font-family\s*:\s*[\"']?([^;\"']+)", re.I)
 URL_RE = re.compile(r"url\(\s*[\"']?([^\"')]+)", re.I)
 NOTDEF_RE = re.compile(r"\(U\+([0-9A-F]{4,6})\)")
 SKIP_TAGS = {"style", "script", "title", "head"}
+
+# Given a character, where it comes from in a private document: (path, line), or None if unknown.
+Locator = Callable[[str], "tuple[str, int] | None"]
+_PRIVATE: ContextVar[Locator | None] = ContextVar("connections_private_text", default=None)
+
+
+@contextlib.contextmanager
+def private_text(locate: Locator) -> Iterator[None]:
+    """Inside this block, glyph problems never quote the document's text: ``locate`` names its source row."""
+    token = _PRIVATE.set(locate)
+    try:
+        yield
+    finally:
+        _PRIVATE.reset(token)
 
 
 @lru_cache(maxsize=32)
@@ -60,9 +79,10 @@ def coverage(faces: dict[str, tuple[Path, ...]]) -> frozenset[int]:
     return frozenset(out)
 
 
-def _needs_glyph(ch: str) -> bool:
+def needs_glyph(ch: str) -> bool:
     """Whitespace and format or control characters are laid out without a glyph of their own."""
     return not ch.isspace() and unicodedata.category(ch) not in {"Cc", "Cf", "Zs", "Zl", "Zp"}
+
 
 
 class _Text(HTMLParser):
@@ -122,7 +142,21 @@ def _describe(chars: Sequence[str]) -> str:
     return ", ".join(names) + (f" and {len(chars) - 4} more" if len(chars) > 4 else "")
 
 
+def _private_problem(chars: Sequence[str], locate: Locator, title: str) -> Problem:
+    """The same problem for a private document: the source row only — no text, no character, no code point
+    (the code points of a two-letter name are the name)."""
+    path, line = locate(chars[0]) or (f"PDF '{title}'", 0)
+    what = ("its text (a template or a translation) has" if not line
+            else f"line {line} has" if path.endswith((".yml", ".yaml")) else f"row {line} has")
+    glyph = "a character" if len(chars) == 1 else "characters"
+    return Problem(path, line, f"{what} {glyph} no bundled font can print; change that text, or add a font that "
+                   "covers it to fonts/ and templates/pdf/fonts.css")
+
+
 def _problem(chars: Sequence[str], context: str, root: Path, sources: Sequence[Path], title: str) -> Problem:
+    locate = _PRIVATE.get()
+    if locate is not None:
+        return _private_problem(chars, locate, title)
     path, line = _where(chars[0], context, root, sources)
     path = path or f"PDF '{title}'"
     glyph = "a glyph" if len(chars) == 1 else "glyphs"
@@ -138,7 +172,7 @@ def check_glyphs(html: str, faces: dict[str, tuple[Path, ...]], title: str, root
     problems: list[Problem] = []
     seen: set[str] = set()
     for node in visible_text(html):
-        missing = [c for c in dict.fromkeys(node) if ord(c) not in covered and _needs_glyph(c) and c not in seen]
+        missing = [c for c in dict.fromkeys(node) if ord(c) not in covered and needs_glyph(c) and c not in seen]
         if missing:
             seen.update(missing)
             problems.append(_problem(missing, _context(node, node.index(missing[0])), root, sources, title))
@@ -169,8 +203,9 @@ def check_bundled_fonts_used(used: dict[str, set[str]], faces: dict[str, tuple[P
     if extra:
         details = []
         for fam in extra:
-            chars = sorted({c for c in used[fam] if _needs_glyph(c)})
-            details.append(f"{fam} (for {_describe(chars)})" if chars else fam)
+            chars = sorted({c for c in used[fam] if needs_glyph(c)})
+            private = _PRIVATE.get() is not None  # the characters may spell a participant's name
+            details.append(f"{fam} (for {_describe(chars)})" if chars and not private else fam)
         raise UserError(f"PDF '{title}' was not written: some text was set in {', '.join(details)}, which is not "
                         f"a bundled font. Name only bundled fonts ({', '.join(sorted(faces))}) in every "
                         "font-family of the print stylesheets — no generic fallback such as sans-serif or "
