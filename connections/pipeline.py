@@ -316,6 +316,10 @@ def summary(report: Report, out: Path, up_to_date_kinds: str | None = None, up_t
     return "\n".join(lines)
 
 
+def _and(words: list[str]) -> str:
+    return words[0] if len(words) == 1 else ", ".join(words[:-1]) + " and " + words[-1]
+
+
 def out_of_step(report: Report) -> list[str]:
     """Say which variants now have outputs made from different content (some rebuilt, some failed)."""
     failed: dict[str, set[str]] = {}
@@ -326,7 +330,7 @@ def out_of_step(report: Report) -> list[str]:
     for variant, bad in sorted(failed.items()):
         good = sorted({t.kind for t in report.built if t.variant == variant} - bad)
         if good:
-            lines.append(f"Note: the '{variant}' {', '.join(good)} now show the new content, but its "
-                         f"{', '.join(sorted(bad))} still show the old (they failed above). Fix the error and run "
-                         "the build again to bring them into step.")
+            lines.append(f"Note: variant '{variant}' is out of step: its {_and(good)} now show the new content, but "
+                         f"its {_and(sorted(bad))} still show the old (they failed above). Fix the error and run the "
+                         "build again to bring them into step.")
     return lines

@@ -158,3 +158,30 @@ def test_workers_die_with_a_killed_build_and_leave_no_temporary_folders(tmp_path
                        text=True, timeout=300)
     assert r.returncode == 0, r.stderr
     assert list(tmp.iterdir()) == []
+
+
+def test_a_variant_left_half_rebuilt_is_named_in_the_summary(tmp_path: Path, monkeypatch, capsys) -> None:  # noqa: ANN001
+    """The French site shows the new text while the French handouts failed: the summary says so."""
+    import shutil
+
+    from connections.cli import main
+    from connections.errors import UserError
+    from connections.pdf import handouts
+    from tests.conftest import MINIMAL, copy_project
+
+    project = copy_project(tmp_path / "p")
+    shutil.rmtree(project / "content")
+    shutil.copytree(MINIMAL / "content", project / "content")
+    args = ["--project", str(project), "all", "--variant", "fr", "--paper", "letter", "--jobs", "1", "--quiet"]
+    week = project / "content/fr/week-1.md"
+    week.write_text(week.read_text(encoding="utf-8").replace("title: ", "title: Nouveau ", 1), encoding="utf-8")
+
+    def broken(target, root) -> None:  # noqa: ANN001
+        raise UserError("templates/pdf/handout.html:1: a test failure")
+
+    monkeypatch.setattr(handouts, "render_handout", broken)
+    assert main(args) == 1
+    out = capsys.readouterr().out
+    assert ("Note: variant 'fr' is out of step: its manual and site now show the new content, but its handouts "
+            "still show the old (they failed above). Fix the error and run the build again to bring them into "
+            "step.") in out
