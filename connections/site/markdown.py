@@ -15,9 +15,14 @@ from urllib.parse import unquote, urlsplit
 
 from ..errors import UserError
 from ..model import Module, Section
-from ..safety import ALLOWED_SCHEMES, LINK_RE, REFDEF_RE, fill_placeholders
+from ..references import parse
+from ..safety import ACTIVE_SUFFIXES, ALLOWED_SCHEMES, fill_placeholders
+from ..svg import check_svg, is_svg
 
 IMAGE_RE = re.compile(r"!\[(?P<alt>[^\]]*)\]\(")
+# Where a content link's target sits in the Markdown text, to point it at the site's copy of the file.
+LINK_RE = re.compile(r"!?\[[^\]]*\]\(\s*<?([^)\s>]+)>?(?:\s+\"[^\"]*\")?\s*\)")
+REFDEF_RE = re.compile(r"^\s{0,3}\[[^\]]+\]:\s*<?(\S+?)>?(?:\s|$)")
 FILES_DIR = "files"
 
 
@@ -54,20 +59,30 @@ class LinkMapper:
         return f"{FILES_DIR}/{resolved.relative_to(self.root).as_posix()}{frag}"
 
     def copy_files(self, docs: Path) -> None:
+        """Copy the linked files next to the pages; an SVG or web page that could run script is never copied."""
         for f in sorted(self.files):
+            refuse_active_file(f, self.root)
             dest = docs / FILES_DIR / f.relative_to(self.root)
             dest.parent.mkdir(parents=True, exist_ok=True)
             shutil.copy2(f, dest)
 
 
+def refuse_active_file(path: Path, root: Path) -> None:
+    """Stop before an unsafe SVG or a web page reaches the site (check reports the same, with lines)."""
+    rel = path.relative_to(root).as_posix() if path.is_relative_to(root) else str(path)
+    if path.suffix.lower() in ACTIVE_SUFFIXES:
+        raise UserError(f"{rel}:0: a web page, script or XML file linked from content is not copied into the "
+                        "site (it could run script); link to a PDF or an image instead")
+    if is_svg(path) and (problems := check_svg(path)):
+        raise UserError("\n".join(f"{rel}:{p.line}: {p.message}" for p in problems))
+
+
 def referenced_files(text: str, source_file: Path, root: Path) -> set[Path]:
-    """Project files a piece of content links to (images, PDFs…): inputs of the site build."""
+    """Project files a piece of content links to or shows (inline, reference-style or HTML): inputs of the
+    site build."""
     mapper = LinkMapper(root)
-    for line in text.splitlines():
-        for m in LINK_RE.finditer(line):
-            mapper.target(m[1], source_file)
-        if m := REFDEF_RE.match(line):
-            mapper.target(m[1], source_file)
+    for ref in parse(text).references:
+        mapper.target(ref.url, source_file)
     return mapper.files
 
 
