@@ -120,7 +120,8 @@ def render_markdown(text: str, *, placeholders: dict[str, str] | None = None, la
     """
     values = {k: html.escape(v, quote=False) for k, v in (placeholders or {}).items()}
     source = fill_placeholders(text, values)
-    out = sanitize(_md(lang, heading_shift, id_prefix, link).convert(source))  # safe even if check was skipped
+    # Safe even if check was skipped; the no-break spaces stay characters, as Markdown wrote them.
+    out = sanitize(_md(lang, heading_shift, id_prefix, link).convert(source)).replace("&nbsp;", "\u00a0")
     if lang.split("-")[0] == "fr":
         out = french_spacing(out)
     return Markup(out)

@@ -242,8 +242,14 @@ def parse(text: str) -> Parsed:
     front, body, first = _split_front(text)
     elements: list[Element] = []
     for value, line in front:
+        # As Markdown (a key message on a page) and as HTML (a title put raw into the site's navigation).
         html_out, _ = render(value)
-        elements += [Element(tag, tuple(attrs.items()), line) for tag, attrs, _ in _tags(html_out)]
+        seen = set()
+        for tag, attrs, _ in _tags(html_out) + _tags(value):
+            el = Element(tag, tuple(attrs.items()), line)
+            if el not in seen and (tag != "p" or attrs):
+                seen.add(el)
+                elements.append(el)
     rendered, definitions = render(body)
     locator = _Locator(body, first, {url: label for label, (url, _t) in definitions.items()})
     elements += _elements(rendered, locator)
