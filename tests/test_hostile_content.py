@@ -309,3 +309,21 @@ def test_poisoned_site_runs_no_script_and_calls_no_other_host(poisoned_site: tup
     assert dialogs == []
     assert remote == []
     assert interrupted == []
+
+
+def test_a_handout_never_reads_an_unsafe_svg(tmp_path: Path) -> None:
+    """With check bypassed, the PDF's file fetcher still refuses the drawing and the handout is not written."""
+    project = _project(tmp_path / "p", "svg-remote-image.md")
+    week = (FIXTURES / "minimal" / "content" / "en" / "week-2.md").read_text(encoding="utf-8")
+    marker = "## Handout {#handout}\n\nSection text."
+    assert marker in week
+    week = week.replace(marker, "## Handout {#handout}\n\n![A calm lake](remote-image.svg)")
+    (project / W2).write_text(week, encoding="utf-8")
+    out = tmp_path / "dist"
+    result = _build_bypassing_check(project, "handouts", "--variant", "en", "--paper", "letter", "--out", str(out))
+    assert result.returncode == 1, result.stdout
+    assert "Traceback" not in result.stderr + result.stdout
+    assert ("content/en/remote-image.svg:2: 'https://example.org/x.png' in href= is not a reference inside the "
+            "drawing (#id)") in result.stdout  # the build summary, under "FAILED handout:en:2:letter"
+    assert not (out / "handouts" / "en" / "week-2-letter.pdf").exists()
+    assert (out / "handouts" / "en" / "week-1-letter.pdf").exists()
