@@ -122,7 +122,10 @@ class _Locator:
     def __init__(self, text: str, first: int, defined: dict[str, str]) -> None:
         self.defined = defined  # url -> label of a reference definition
         self.lines = text.splitlines()
-        self.source = _tags(text)
+        self.source: dict[str, list[tuple[int, dict[str, str], int]]] = {}  # tag -> (index, attrs, line)
+        for i, (tag, attrs, line) in enumerate(_tags(text)):
+            if line >= first:
+                self.source.setdefault(tag, []).append((i, attrs, line))
         self.used: set[tuple[int, str]] = set()
         self.cursor = first
         self.first = first
@@ -145,8 +148,8 @@ class _Locator:
     def line(self, tag: str, attrs: dict[str, str], key: str) -> int:
         """The line of ``tag``; ``key`` names the attribute the caller cares about ('' for the tag)."""
         found = None
-        for i, (stag, sattrs, sline) in enumerate(self.source):
-            if sline < self.first or stag != tag or (i, key) in self.used:
+        for i, sattrs, sline in self.source.get(tag, ()):
+            if (i, key) in self.used:
                 continue
             if key and sattrs.get(key) != attrs.get(key):
                 continue
@@ -194,7 +197,7 @@ def _split_front(text: str) -> tuple[list[tuple[str, int]], str, int]:
         return [], text, 1
     values: list[tuple[str, int]] = []
     try:
-        node = yaml.compose("\n".join(lines[1:end]), Loader=yaml.SafeLoader)
+        node = yaml.compose("\n".join(lines[1:end]), Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
     except yaml.YAMLError:
         node = None  # reported by the front matter's own check
     stack = [node] if node is not None else []

@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 from typing import TYPE_CHECKING
+from urllib.parse import unquote
 
 from .errors import Problems
 from .references import Element, Reference, decode_css, parse, resolve
@@ -78,6 +79,10 @@ def _check_target(ref: Reference, file: Path, root: Path, problems: Problems) ->
         return
     if scheme or plain.startswith("//"):
         problems.add(file, line, REMOTE.format(target))
+        return
+    if "\x00" in unquote(plain):
+        problems.add(file, line, f"link or image '{target.replace(chr(0), '%00')}' holds a NUL character; remove it "
+                     "from the path")
         return
     resolved = resolve(target, file, root)
     if resolved is None:

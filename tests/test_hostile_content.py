@@ -327,3 +327,16 @@ def test_a_handout_never_reads_an_unsafe_svg(tmp_path: Path) -> None:
             "drawing (#id)") in result.stdout  # the build summary, under "FAILED handout:en:2:letter"
     assert not (out / "handouts" / "en" / "week-2-letter.pdf").exists()
     assert (out / "handouts" / "en" / "week-1-letter.pdf").exists()
+
+
+def test_a_nul_byte_or_a_very_long_name_in_a_link_is_a_message_not_a_traceback(tmp_path: Path) -> None:
+    project = _project(tmp_path / "p", "multiline-onerror.md")
+    lines = (FIXTURES / "minimal" / "content" / "en" / "week-2.md").read_text(encoding="utf-8").splitlines(True)
+    lines[59] = f"See [a](a%00b.png) and [long]({'y' * 300}.png).\n"
+    (project / W2).write_text("".join(lines), encoding="utf-8")
+    result = run_build("check", project=project)
+    assert result.code == 1
+    assert "Traceback" not in result.err
+    assert error_lines(result.err, "check") == [
+        f"{W2}:60: link or image 'a%00b.png' holds a NUL character; remove it from the path",
+        f"{W2}:60: path '{'y' * 300}.png' cannot be read (the name is too long or invalid); rename the file"]
