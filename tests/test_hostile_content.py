@@ -340,3 +340,37 @@ def test_a_nul_byte_or_a_very_long_name_in_a_link_is_a_message_not_a_traceback(t
     assert error_lines(result.err, "check") == [
         f"{W2}:60: link or image 'a%00b.png' holds a NUL character; remove it from the path",
         f"{W2}:60: path '{'y' * 300}.png' cannot be read (the name is too long or invalid); rename the file"]
+
+
+def _png(rgb: tuple[int, int, int]) -> bytes:
+    """A 1×1 PNG of one colour."""
+    import struct
+    import zlib
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+
+    raw = zlib.compress(b"\x00" + bytes(rgb))
+    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", 1, 1, 8, 2, 0, 0, 0))
+            + chunk(b"IDAT", raw) + chunk(b"IEND", b""))
+
+
+def test_an_image_given_as_a_reference_style_link_is_an_input_of_its_handout(tmp_path: Path) -> None:
+    project = _project(tmp_path / "p", "multiline-onerror.md")
+    week = (FIXTURES / "minimal" / "content" / "en" / "week-2.md").read_text(encoding="utf-8")
+    week = week.replace("## Handout {#handout}\n\nSection text.",
+                        "## Handout {#handout}\n\n![A calm lake][lake]\n\n[lake]: images/lake.png")
+    (project / W2).write_text(week, encoding="utf-8")
+    image = project / "content" / "en" / "images" / "lake.png"
+    image.parent.mkdir()
+    image.write_bytes(_png((0, 90, 160)))
+    args = ("handouts", "--variant", "en", "--paper", "letter")
+    first = run_build(*args, project=project)
+    assert first.code == 0, first.err + first.out
+    pdf = project / "dist" / "handouts" / "en" / "week-2-letter.pdf"
+    before = pdf.read_bytes()
+    image.write_bytes(_png((200, 40, 0)))
+    second = run_build(*args, project=project)
+    assert second.code == 0, second.err + second.out
+    assert "Built 1, up to date 5" in second.out
+    assert pdf.read_bytes() != before
