@@ -379,3 +379,18 @@ def test_an_image_given_as_a_reference_style_link_is_an_input_of_its_handout(tmp
     assert second.code == 0, second.err + second.out
     assert "Built 1, up to date 5" in second.out
     assert pdf.read_bytes() != before
+
+
+def test_an_image_in_raw_html_is_copied_into_the_site_and_shown(tmp_path: Path) -> None:
+    project = _project(tmp_path / "p", "multiline-onerror.md")
+    lines = (FIXTURES / "minimal" / "content" / "en" / "week-2.md").read_text(encoding="utf-8").splitlines(True)
+    lines[59] = '<img alt="A calm lake"\n     src="images/lake.png">\n'
+    (project / W2).write_text("".join(lines), encoding="utf-8")
+    (project / "content" / "en" / "images").mkdir()
+    (project / "content" / "en" / "images" / "lake.png").write_bytes(_png((0, 90, 160)))
+    result = run_build("site", "--variant", "en", project=project)
+    assert result.code == 0, result.err + result.out
+    site = project / "dist" / "site" / "en"
+    assert '<img alt="A calm lake" src="files/content/en/images/lake.png"' in (site / "week-2.html").read_text(
+        encoding="utf-8")
+    assert (site / "files" / "content" / "en" / "images" / "lake.png").read_bytes() == _png((0, 90, 160))
