@@ -35,6 +35,9 @@ ACTIVE_SUFFIXES = {".html", ".htm", ".xhtml", ".xht", ".xml", ".js", ".mjs", ".x
 _DANGEROUS_CSS = re.compile(r"url\(|image-set\(|@import|expression\(|\\", re.I)
 # A table cell's alignment is written by Markdown itself (|--:|), never by the author.
 _ALIGN = re.compile(r"^\s*text-align:\s*(left|right|center);?\s*$", re.I)
+# The same words as the site's own alt-text check (connections/site/markdown.py), now also in `check`.
+ALT_TEXT = ("image without alt text; describe it between the brackets for people who cannot see it, e.g. "
+            "![Chairs set in a circle](room.png)")
 REMOTE = ("remote or external resource '{}' is not allowed; the site and PDFs must work offline and fetch "
           "nothing. Copy the file into the project and link to it by path")
 
@@ -51,6 +54,8 @@ def _check_element(el: Element, file: Path, problems: Problems) -> None:
     elif el.tag not in TAGS:
         problems.add(file, el.line, f"<{el.tag}> is not allowed in content (the site and PDFs drop it); use "
                      "Markdown, or one of the plain tags such as <p>, <span>, <div>, <br>, <strong>, <em>")
+    if el.tag == "img" and not dict(el.attrs).get("alt", "").strip():
+        problems.add(file, el.line, ALT_TEXT)
     for name, value in el.attrs:
         if name.startswith("on"):
             problems.add(file, el.line, f"inline event handler '{name}=' is not allowed in content; remove it")

@@ -227,6 +227,8 @@ def test_check_names_every_trick_of_the_poisoned_page(tmp_path: Path) -> None:
     assert [line for line in lines if not line.startswith(f"{W2}:")] == [
         "content/en/program.md:3: <script> is not allowed in content; remove it (the site and PDFs run no code "
         "from content)",
+        "content/en/program.md:3: image without alt text; describe it between the brackets for people who cannot "
+        "see it, e.g. ![Chairs set in a circle](room.png)",
         "content/en/program.md:3: inline event handler 'onerror=' is not allowed in content; remove it",
         "content/en/program.md:3: link or image 'x' points at a file that does not exist"]
     assert f"{W2}:3: inline event handler 'onerror=' is not allowed in content; remove it" in lines  # the title
@@ -332,6 +334,18 @@ def test_a_handout_never_reads_an_unsafe_svg(tmp_path: Path) -> None:
             "drawing (#id)") in result.stdout  # the build summary, under "FAILED handout:en:2:letter"
     assert not (out / "handouts" / "en" / "week-2-letter.pdf").exists()
     assert (out / "handouts" / "en" / "week-1-letter.pdf").exists()
+
+
+def test_an_image_without_alt_text_is_reported_by_check_even_in_raw_html(tmp_path: Path) -> None:
+    project = _project(tmp_path / "p", "multiline-onerror.md")
+    lines = (FIXTURES / "minimal" / "content" / "en" / "week-2.md").read_text(encoding="utf-8").splitlines(True)
+    lines[59] = '![](#lake)\n\n<img\n  src="#tree">\n'
+    (project / W2).write_text("".join(lines), encoding="utf-8")
+    result = run_build("check", project=project)
+    assert result.code == 1
+    message = ("image without alt text; describe it between the brackets for people who cannot see it, e.g. "
+               "![Chairs set in a circle](room.png)")
+    assert error_lines(result.err, "check") == [f"{W2}:60: {message}", f"{W2}:62: {message}"]
 
 
 def test_a_nul_byte_or_a_very_long_name_in_a_link_is_a_message_not_a_traceback(tmp_path: Path) -> None:
