@@ -19,6 +19,7 @@ from markdown.treeprocessors import Treeprocessor
 from markupsafe import Markup
 
 from .safety import fill_placeholders
+from .sanitize import sanitize
 
 EXTENSIONS = ["admonition", "attr_list", "md_in_html", "tables", "def_list", "sane_lists", "toc", "smarty"]
 HEADINGS = {f"h{i}" for i in range(1, 7)}
@@ -111,7 +112,7 @@ def french_spacing(fragment: str) -> str:
 
 def render_markdown(text: str, *, placeholders: dict[str, str] | None = None, lang: str = "en",
                     heading_shift: int = 0, id_prefix: str = "", link: LinkMap | None = None) -> Markup:
-    """Content Markdown to safe HTML for a print template.
+    """Content Markdown to safe HTML for a print template (through the allow-list sanitizer).
 
     ``[[agency.*]]`` placeholders are filled first (their values HTML-escaped, so an agency name cannot
     inject markup); ``heading_shift`` moves ``###`` to the level the document needs; ``id_prefix`` keeps
@@ -119,7 +120,8 @@ def render_markdown(text: str, *, placeholders: dict[str, str] | None = None, la
     """
     values = {k: html.escape(v, quote=False) for k, v in (placeholders or {}).items()}
     source = fill_placeholders(text, values)
-    out = _md(lang, heading_shift, id_prefix, link).convert(source)
+    # Safe even if check was skipped; the no-break spaces stay characters, as Markdown wrote them.
+    out = sanitize(_md(lang, heading_shift, id_prefix, link).convert(source)).replace("&nbsp;", "\u00a0")
     if lang.split("-")[0] == "fr":
         out = french_spacing(out)
     return Markup(out)

@@ -90,17 +90,11 @@ def _discreet(bundle: Bundle, problems: Problems) -> None:
     check_discreet(bundle, problems)
 
 
-def _alt_text(bundle: Bundle, problems: Problems) -> None:
-    """Every image in content has alt text (the site and the tagged PDFs both need it)."""
-    from .site.markdown import check_alt_text
+def _svgs(bundle: Bundle, problems: Problems) -> None:
+    """Every SVG under content/ and an SVG logo: plain drawings, nothing fetched, nothing run."""
+    from .safety import check_project_svgs
 
-    for content in bundle.contents.values():
-        for module in content.modules():
-            for section in module.sections.values():
-                try:
-                    check_alt_text(section, module.path, bundle.project.root)
-                except UserError as exc:
-                    problems_of(exc, problems, str(module.path))
+    check_project_svgs(bundle, problems)
 
 
 def _site_settings(bundle: Bundle, problems: Problems) -> None:
@@ -112,7 +106,7 @@ def _site_settings(bundle: Bundle, problems: Problems) -> None:
 
 RULES: tuple[Rule, ...] = (
     Rule("discreet", _discreet, ALL, "discreet handouts carry no word about violence or abuse"),
-    Rule("alt-text", _alt_text, CONTENT, "every image has alt text"),
+    Rule("svg", _svgs, ALL, "SVG images are plain drawings: no script, entity or outside reference"),
     Rule("site-settings", _site_settings, frozenset({"site"}), "mkdocs.yml's settings for the site"),
     Rule("catalogs", _catalogs, CONTENT | COHORT, "template catalogs are up to date with the templates"),
     Rule("parity", _parity, CONTENT, "a translation keeps its source's structure (warnings)"),

@@ -15,7 +15,7 @@ from connections.yamlfile import YamlSyntaxError, load_yaml
 try:  # tests/ as a package (with tests/__init__.py) or as a plain folder
     from tests.conftest import REPO, run_build
 except ModuleNotFoundError:
-    from conftest import REPO, run_build
+    from tests.conftest import REPO, run_build
 
 TODAY = dt.date(2026, 11, 25)
 

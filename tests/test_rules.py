@@ -59,6 +59,14 @@ def bad_start_time(p: Path) -> str:
     return f"mkdocs.yml:{line}: start_time '25:99' is not a clock time"
 
 
+def svg_with_a_remote_image(p: Path) -> str:
+    (p / "content/en/map.svg").write_text('<svg xmlns="http://www.w3.org/2000/svg" '
+                                          'xmlns:xlink="http://www.w3.org/1999/xlink">\n'
+                                          '<image xlink:href="https://example.org/x.png"/>\n</svg>\n',
+                                          encoding="utf-8")
+    return "content/en/map.svg:2:"
+
+
 def roster_stray_quote(p: Path) -> str:
     edit(p / "cohorts/sample/roster.csv", "P02,Bea,Sample", 'P02,"Bea,Sample')
     return "cohorts/sample/roster.csv"
@@ -67,7 +75,8 @@ def roster_stray_quote(p: Path) -> str:
 # rule name -> (how to break a project, the output kinds whose builds must stop)
 CASES: dict[str, tuple[Callable[[Path], str], list[str]]] = {
     "discreet": (violence_on_discreet_handout, ["handouts", "manual", "site"]),
-    "alt-text": (image_without_alt, ["site", "handouts", "manual"]),
+    "alt-text": (image_without_alt, ["site", "handouts", "manual"]),  # a loading rule (validate.load_bundle)
+    "svg": (svg_with_a_remote_image, ["site", "handouts", "calendar"]),
     "site-settings": (bad_start_time, ["site"]),
     "cohorts": (roster_stray_quote, ["attendance", "certificates", "calendar"]),
 }

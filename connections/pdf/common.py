@@ -9,16 +9,15 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 from pathlib import Path
-from urllib.parse import unquote, urlsplit
 
 import jinja2
 from markupsafe import Markup
 
+from .. import references
 from ..i18n import make_env
 from ..loader import load_national_lines
 from ..model import Agency, HelpLine, Variant
 from ..project import Project
-from ..safety import LINK_RE, REFDEF_RE
 
 PDF_TEMPLATES = "pdf"  # templates/pdf/ under the project
 FONTS_CSS = "fonts.css"
@@ -48,23 +47,7 @@ def shared_inputs(project: Project, agency: Agency | None) -> list[Path]:
 
 def local_files(markdown_path: Path, root: Path) -> list[Path]:
     """Images and files a content file links to inside the project: their bytes change the PDF too."""
-    try:
-        text = markdown_path.read_text(encoding="utf-8")
-    except OSError:
-        return []
-    out = []
-    targets = [m[1] for m in LINK_RE.finditer(text)]
-    targets += [m[1] for line in text.splitlines() if (m := REFDEF_RE.match(line))]  # [pic]: images/lake.png
-    for target in targets:
-        parts = urlsplit(target)
-        if parts.scheme or not parts.path or target.startswith("#"):
-            continue
-        rel = unquote(parts.path)
-        p = (root / rel.lstrip("/")) if rel.startswith("/") else (markdown_path.parent / rel)
-        p = p.resolve()
-        if p.is_file() and p.is_relative_to(root.resolve()) and p.suffix != ".md":
-            out.append(p)
-    return out
+    return references.local_files(markdown_path, root)
 
 
 def module_inputs(modules: list, variant: Variant, root: Path) -> list[Path]:

@@ -16,6 +16,7 @@ from urllib.parse import unquote, urlsplit
 
 from ..errors import UserError
 from ..logs import Collect
+from ..svg import check_svg, is_svg
 from .glyphs import check_bundled_fonts_used, check_glyphs, declared_fonts, notdef_problem
 
 _state: dict = {}
@@ -39,6 +40,9 @@ def project_fetcher(root: Path):
             path = Path(unquote(parts.path)).resolve()
             if not path.is_relative_to(self.root):
                 raise ValueError(f"refused to read '{path}': it is outside the project folder")
+            if is_svg(path) and (problems := check_svg(path)):  # check reports it too, with every line
+                rel = path.relative_to(self.root).as_posix()
+                raise ValueError(f"refused to read '{rel}': {rel}:{problems[0].line}: {problems[0].message}")
             return URLFetcherResponse(path.as_uri(), path.read_bytes(), {}, 200)
 
     return ProjectFetcher()

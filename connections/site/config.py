@@ -13,6 +13,7 @@ import yaml
 
 from ..model import Variant
 from ..validate import Bundle
+from .hooks import HOOKS_FILE
 from .settings import SiteSettings
 
 # Languages with a lunr stemmer in mkdocs-material's search (assets/javascripts/lunr/min/lunr.<lang>.min.js).
@@ -68,6 +69,7 @@ def variant_config(bundle: Bundle, variant: Variant, settings: SiteSettings, *, 
         "use_directory_urls": False,
         "theme": {"language": theme_language(variant, custom_dir), "custom_dir": str(custom_dir)},
         "plugins": plugins_for(settings, variant),
+        "hooks": [str(HOOKS_FILE)],  # every page's content HTML through the sanitizer (connections/sanitize.py)
         "nav": nav,
         "extra": {
             "alternate": alternate,

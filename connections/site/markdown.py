@@ -10,14 +10,20 @@ from __future__ import annotations
 import html
 import re
 import shutil
+from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 from ..errors import UserError
 from ..model import Module, Section
-from ..safety import ALLOWED_SCHEMES, LINK_RE, REFDEF_RE, fill_placeholders
+from ..references import parse
+from ..safety import ACTIVE_SUFFIXES, ALLOWED_SCHEMES, fill_placeholders
+from ..svg import check_svg, is_svg
 
 IMAGE_RE = re.compile(r"!\[(?P<alt>[^\]]*)\]\(")
+# Where a content link's target sits in the Markdown text, to point it at the site's copy of the file.
+LINK_RE = re.compile(r"!?\[[^\]]*\]\(\s*<?([^)\s>]+)>?(?:\s+\"[^\"]*\")?\s*\)")
+REFDEF_RE = re.compile(r"^\s{0,3}\[[^\]]+\]:\s*<?(\S+?)>?(?:\s|$)")
 FILES_DIR = "files"
 
 
@@ -54,20 +60,30 @@ class LinkMapper:
         return f"{FILES_DIR}/{resolved.relative_to(self.root).as_posix()}{frag}"
 
     def copy_files(self, docs: Path) -> None:
+        """Copy the linked files next to the pages; an SVG or web page that could run script is never copied."""
         for f in sorted(self.files):
+            refuse_active_file(f, self.root)
             dest = docs / FILES_DIR / f.relative_to(self.root)
             dest.parent.mkdir(parents=True, exist_ok=True)
             shutil.copy2(f, dest)
 
 
+def refuse_active_file(path: Path, root: Path) -> None:
+    """Stop before an unsafe SVG or a web page reaches the site (check reports the same, with lines)."""
+    rel = path.relative_to(root).as_posix() if path.is_relative_to(root) else str(path)
+    if path.suffix.lower() in ACTIVE_SUFFIXES:
+        raise UserError(f"{rel}:0: a web page, script or XML file linked from content is not copied into the "
+                        "site (it could run script); link to a PDF or an image instead")
+    if is_svg(path) and (problems := check_svg(path)):
+        raise UserError("\n".join(f"{rel}:{p.line}: {p.message}" for p in problems))
+
+
 def referenced_files(text: str, source_file: Path, root: Path) -> set[Path]:
-    """Project files a piece of content links to (images, PDFs…): inputs of the site build."""
+    """Project files a piece of content links to or shows (inline, reference-style or HTML): inputs of the
+    site build."""
     mapper = LinkMapper(root)
-    for line in text.splitlines():
-        for m in LINK_RE.finditer(line):
-            mapper.target(m[1], source_file)
-        if m := REFDEF_RE.match(line):
-            mapper.target(m[1], source_file)
+    for ref in parse(text).references:
+        mapper.target(ref.url, source_file)
     return mapper.files
 
 
@@ -102,6 +118,53 @@ def safe_values(placeholders: dict[str, str]) -> dict[str, str]:
     return {k: html.escape(v, quote=False) for k, v in placeholders.items()}
 
 
+class _RawTags(HTMLParser):
+    """Where each raw HTML start tag with a src or href sits in the Markdown text."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.found: list[tuple[int, int, str]] = []  # line, column, the tag as written
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if any(k in ("src", "href") and v for k, v in attrs):
+            line, col = self.getpos()
+            self.found.append((line, col, self.get_starttag_text() or ""))
+
+    handle_startendtag = handle_starttag
+
+
+_RAW_URL = re.compile(r"(\b(?:src|href)\s*=\s*)(\"[^\"]*\"|'[^']*'|[^\s\"'=<>`]+)", re.I)
+
+
+def map_raw_html(text: str, mapper: LinkMapper, source_file: Path) -> str:
+    """Point the src and href of raw HTML tags (``<img src="images/lake.png">``) at the site's copies, as
+    Markdown links are; the sanitizer later drops whatever is not allowed."""
+    parser = _RawTags()
+    parser.feed(text)
+    parser.close()
+    if not parser.found:
+        return text
+    starts = [0]
+    for line in text.splitlines(keepends=True):
+        starts.append(starts[-1] + len(line))
+    out, done = [], 0
+    for line, col, raw in parser.found:
+        at = starts[line - 1] + col
+        if text[at:at + len(raw)] != raw or at < done:
+            continue
+
+        def swap(m: re.Match) -> str:
+            value = m[2]
+            quote = value[0] if value[0] in "\"'" else ""
+            url = html.unescape(value[1:-1] if quote else value)
+            new = mapper.target(url, source_file)
+            return m[0] if new == url else f'{m[1]}"{html.escape(new)}"'
+
+        out += [text[done:at], _RAW_URL.sub(swap, raw)]
+        done = at + len(raw)
+    return "".join(out) + text[done:]
+
+
 def section_markdown(section: Section, module: Module, placeholders: dict[str, str], mapper: LinkMapper) -> str:
     """The body of a section, ready for the site: placeholders filled, links mapped, alt text checked."""
     check_alt_text(section, module.path, mapper.root)
@@ -111,4 +174,4 @@ def section_markdown(section: Section, module: Module, placeholders: dict[str, s
         if m := REFDEF_RE.match(line):
             line = line[:m.start(1)] + mapper.target(m[1], module.path) + line[m.end(1):]
         out.append(line)
-    return "\n".join(out).strip("\n") + "\n"
+    return map_raw_html("\n".join(out).strip("\n"), mapper, module.path) + "\n"
