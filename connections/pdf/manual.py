@@ -18,6 +18,7 @@ from urllib.parse import urlsplit
 from markupsafe import Markup
 
 from ..context import Options, bundle_for, selected_variants
+from ..errors import UserError
 from ..markdown_render import LinkMap, render_inline, render_markdown
 from ..model import Module, Program, VariantContent, Week
 from ..pipeline import Target, write_atomic
@@ -29,6 +30,7 @@ RENDERER = "connections.pdf.manual:render_manual"
 # Program sections printed as appendices rather than in the overview.
 APPENDIX_SECTIONS = ("group-agreement", "disclosure", "duty-to-report")
 ATTENDANCE_ROWS = 15
+PAGINATION_TRIES = 3  # layouts of the front matter with real page numbers before the build gives up
 PARTS_CACHE = ".cache/manual"  # under the dist folder: each manual's rendered parts (see pdf/parts.py)
 
 
@@ -226,7 +228,7 @@ def render_manual(target: Target, root: Path) -> None:
     real numbers (laid out again only if that changed their length), and the parts are joined.
     """
     from ..pipeline import code_fingerprint
-    from .merge import merge
+    from .merge import JoinError, merge
     from .parts import PartCache, salt
 
     bundle, _ = bundle_for(root)
@@ -252,7 +254,8 @@ def render_manual(target: Target, root: Path) -> None:
     names = part_names(context)
     front_html, _ = part_html(bundle, context, "front")
     front_pages = cache.get(front_html, renderer(front_html), layout_only=True).pages
-    for _attempt in range(3):
+    tried = [front_pages]
+    for _attempt in range(PAGINATION_TRIES):
         body, stubs, pages, page = [], [], {}, front_pages + 1
         for name in names[1:]:
             html, foreign = part_html(bundle, context, name, first_page=page)
@@ -263,9 +266,25 @@ def render_manual(target: Target, root: Path) -> None:
             page += part.pages
         front_html, foreign = part_html(bundle, context, "front", toc_pages=pages)
         front = cache.get(front_html, renderer(front_html))
+        tried.append(front.pages)
         if front.pages == front_pages:
             break
         front_pages = front.pages  # the real numbers changed the contents' length: lay the rest out again
-    data = merge([p.data for p in (front, *body)], [foreign, *stubs])  # type: ignore[misc]
+    else:
+        raise UserError(unsettled_message(target.output, tried))
+    try:
+        data = merge([p.data for p in (front, *body)], [foreign, *stubs])  # type: ignore[misc]
+    except JoinError as exc:
+        raise JoinError(f"{target.output}: {exc}") from None
     write_atomic(target.output, data)
     cache.prune()
+
+
+def unsettled_message(output: Path, tried: list[int]) -> str:
+    """Why a manual was not written when its page numbers would not settle, and what to do."""
+    lengths = ", then ".join(str(n) for n in tried)
+    return (f"{output}: the page numbers in the contents did not settle after {PAGINATION_TRIES} layouts (the front "
+            f"matter took {lengths} pages), so this manual was not written and the previous one is kept. This is a "
+            "fault in the toolkit, not in your content: please report it with this message. If it came from a part "
+            "kept from an earlier build, running the same command with --force (every part laid out anew) gets "
+            "past it.")

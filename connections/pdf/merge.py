@@ -1,4 +1,4 @@
-"""Join tagged PDFs rendered as parts of one document into one tagged PDF.
+"""Join tagged PDFs rendered as parts of one document into one tagged PDF, and check the result.
 
 Why by hand: general PDF joiners (qpdf --pages, pypdf) keep the pages but drop what makes the
 manual accessible and navigable: the structure tree (PDF/UA tagging), the bookmarks and the named
@@ -7,16 +7,40 @@ known shape (one /Document structure element, a /Nums parent tree, named /Dests,
 they are joined exactly: pages in order, one /Document holding every part's elements, parent-tree
 numbers shifted part by part, one outline and one table of destinations. The first part gives the
 catalog's language, metadata (XMP, PDF/UA identification) and document information.
+
+Two things WeasyPrint leaves that a joined document must not keep:
+
+- the running headers and footers (page margin boxes) are marked content with structure elements
+  that hang off the part's /Document without being among its kids. Copied as they are, they drag
+  each part's old /Document and StructTreeRoot into the joined file. They are page furniture, so
+  they become pagination artifacts (``/Artifact`` marked content, out of the parent tree).
+- a link annotation can be owned by a /Span inside the /Link (a ``<span>`` in an ``<a>``); it is
+  given to that /Link, as PDF/UA asks.
+
+Every part embeds its font subsets under the same tag (``BDAZTL+Connections-Sans``); each subset
+gets its own tag here, so preflight and printer drivers do not mistake one subset for another.
+
+``merge`` checks what it wrote with :func:`problems` and refuses a join that fails (see
+:class:`JoinError`): a manual with a broken structure tree is never written.
 """
 
 from __future__ import annotations
 
+import hashlib
 import io
+import json
+import re
 import warnings
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 
 import pikepdf
 from pikepdf import Array, Dictionary, Name
+
+from ..errors import UserError
+
+
+class JoinError(UserError):
+    """A joined PDF failed its check: not the user's mistake, but the build stops with a message, no traceback."""
 
 
 def _leaves(tree: pikepdf.Object, key: str) -> list[tuple[pikepdf.Object, pikepdf.Object]]:
@@ -49,44 +73,202 @@ def _outline_items(outlines: pikepdf.Object) -> list[pikepdf.Object]:
     return items
 
 
+def _kids(obj: pikepdf.Object) -> list:
+    kids = obj.get("/K", Array())
+    return list(kids) if isinstance(kids, Array) else [kids]
+
+
+def _is_element(obj) -> bool:
+    """A structure element (not a marked-content or object reference, not an MCID number)."""
+    return isinstance(obj, Dictionary) and "/S" in obj and obj.get("/Type", Name.StructElem) == Name.StructElem
+
+
+def _elements_under(top: pikepdf.Object) -> set[tuple[int, int]]:
+    """The structure elements reachable through /K from ``top`` (not counting ``top``)."""
+    seen: set[tuple[int, int]] = set()
+    stack = [k for k in _kids(top) if _is_element(k)]
+    while stack:
+        el = stack.pop()
+        if el.objgen in seen:
+            continue
+        seen.add(el.objgen)
+        stack += [k for k in _kids(el) if _is_element(k)]
+    return seen
+
+
+_MARKED = re.compile(rb"/[A-Za-z0-9_]+\s*<<\s*/MCID\s+(\d+)\s*>>\s*BDC")
+_ARTIFACT = b"/Artifact\n<</Type /Pagination>>\nBDC"
+
+
+def _to_artifacts(page: pikepdf.Object, mcids: set[int]) -> None:
+    """Turn the marked-content sequences ``mcids`` of ``page`` into pagination artifacts."""
+    contents = page.Contents
+    streams = list(contents) if isinstance(contents, Array) else [contents]
+    found: set[int] = set()
+    for stream in streams:
+        def swap(m: re.Match) -> bytes:
+            mcid = int(m.group(1))
+            if mcid not in mcids:
+                return m.group(0)
+            found.add(mcid)
+            return _ARTIFACT
+
+        data = stream.read_bytes()
+        new = _MARKED.sub(swap, data)
+        if new != data:
+            stream.write(new)
+    if found != mcids:  # the content is not where the parent tree says: the joined tree cannot be right
+        raise JoinError(f"marked content {sorted(mcids - found)} of a page was not found in its content stream")
+
+
+def _owner_link(el: pikepdf.Object) -> pikepdf.Object | None:
+    """The nearest /Link element above ``el``, or None."""
+    p = el.get("/P")
+    while p is not None and _is_element(p):
+        if p.S == Name.Link:
+            return p
+        p = p.get("/P")
+    return None
+
+
+def _give_annotation_to_link(owner: pikepdf.Object, annot_objgen: tuple[int, int]) -> pikepdf.Object:
+    """Move the object reference of an annotation owned by a non-Link element into the /Link around it."""
+    link = _owner_link(owner)
+    if link is None:
+        return owner  # nothing better to offer: the check reports it if a validator would
+    kids = _kids(owner)
+    at = [i for i, k in enumerate(kids) if isinstance(k, Dictionary) and k.get("/Type") == Name.OBJR
+          and k.Obj.objgen == annot_objgen]
+    if not at:
+        return owner
+    objr = kids.pop(at[0])
+    owner.K = Array(kids)
+    link.K = Array([*_kids(link), objr])
+    return link
+
+
+def _subset_tag(seed: str, used: set[str]) -> str:
+    """Six capital letters from ``seed``, not yet in ``used`` (deterministic: the same parts give the same file)."""
+    n = 0
+    while True:
+        digest = hashlib.sha256(f"{seed}:{n}".encode()).digest()
+        tag = "".join(chr(ord("A") + b % 26) for b in digest[:6])
+        if tag not in used:
+            used.add(tag)
+            return tag
+        n += 1
+
+
+_SUBSET = re.compile(r"^/[A-Z]{6}\+")
+_DESCENDANT = (Name.CIDFontType0, Name.CIDFontType2)  # named like the font that holds them
+
+
+def _fonts(resources_of: Iterator[pikepdf.Object]) -> Iterator[pikepdf.Object]:
+    """Every font dictionary named in the given resource dictionaries and in their forms' resources."""
+    seen: set[tuple[int, int]] = set()
+    stack = list(resources_of)
+    while stack:
+        res = stack.pop()
+        if not isinstance(res, Dictionary):
+            continue
+        for font in res.get("/Font", Dictionary()).values():
+            if font.objgen not in seen or not font.is_indirect:
+                seen.add(font.objgen)
+                yield font
+        for xobj in res.get("/XObject", Dictionary()).values():
+            if xobj.get("/Subtype") == Name.Form and "/Resources" in xobj and xobj.objgen not in seen:
+                seen.add(xobj.objgen)
+                stack.append(xobj.Resources)
+
+
+def _rename_subsets(src: pikepdf.Pdf, index: int, used: set[str]) -> None:
+    """Give each font subset of part ``index`` its own tag (WeasyPrint gives every part the same ones)."""
+    for font in _fonts(p.obj.get("/Resources") for p in src.pages):
+        base = str(font.get("/BaseFont", ""))
+        if not _SUBSET.match(base):
+            continue
+        new = Name(f"/{_subset_tag(f'{index}:{base}', used)}+{base[8:]}")
+        font.BaseFont = new
+        for desc in font.get("/DescendantFonts", Array()):
+            desc.BaseFont = new
+            if "/FontDescriptor" in desc:
+                desc.FontDescriptor.FontName = new
+        if "/FontDescriptor" in font:
+            font.FontDescriptor.FontName = new
+
+
+def _prepare_tree(src: pikepdf.Pdf) -> list[tuple[int, pikepdf.Object]]:
+    """Make a part's structure ready to copy; return its parent-tree (key, value) pairs.
+
+    Margin-box content becomes artifacts (its elements leave the parent tree), links own their
+    annotations, and the /Document's kids lose their /P so copying them does not drag the part's
+    root along (the joined /Document becomes their parent).
+    """
+    tree = src.Root.StructTreeRoot
+    tops = _kids(tree)
+    inside: set[tuple[int, int]] = set()
+    for top in tops:
+        inside |= _elements_under(top)
+    pairs = [(int(k), v) for k, v in _leaves(tree.ParentTree, "/Nums")] if "/ParentTree" in tree else []
+    pages = {int(p.obj.StructParents): p.obj for p in src.pages if "/StructParents" in p.obj}
+    annots = {int(a.StructParent): a for p in src.pages for a in p.obj.get("/Annots", Array())
+              if "/StructParent" in a}
+    ready = []
+    for key, value in pairs:
+        if isinstance(value, Array) and key in pages:
+            outside = {i for i, el in enumerate(value) if _is_element(el) and el.objgen not in inside}
+            if outside:
+                _to_artifacts(pages[key], outside)
+                value = Array([None if i in outside else el for i, el in enumerate(value)])
+                while len(value) and value[len(value) - 1] is None:
+                    del value[len(value) - 1]
+        elif _is_element(value) and key in annots and value.S != Name.Link:
+            value = _give_annotation_to_link(value, annots[key].objgen)
+        ready.append((key, value))
+    for top in tops:
+        for kid in _kids(top):
+            if isinstance(kid, Dictionary) and "/P" in kid:
+                del kid.P
+    return ready
+
+
 def merge(parts: Sequence[bytes], skip_names: Sequence[set[str]] = ()) -> bytes:
     """One PDF from ``parts`` in order; ``skip_names[i]`` are destinations of part i that are not its own.
 
     (A part names, as placeholders, the ids it links to in other parts so that its links survive;
-    the real destination comes from the part that holds the id.)
+    the real destination comes from the part that holds the id.) Raises JoinError when the joined
+    PDF fails :func:`problems`.
     """
     out = pikepdf.new()
     sources = [pikepdf.open(io.BytesIO(data)) for data in parts]
     first = sources[0]
-    document = out.make_indirect(Dictionary(Type=Name.StructElem, S=Name.Document, K=Array()))
-    struct_root = out.make_indirect(Dictionary(Type=Name.StructTreeRoot, K=Array([document])))
+    struct_root = out.make_indirect(Dictionary(Type=Name.StructTreeRoot))
+    document = out.make_indirect(Dictionary(Type=Name.StructElem, S=Name.Document, K=Array(), P=struct_root))
+    struct_root.K = Array([document])
     nums: list[tuple[int, pikepdf.Object]] = []
     dests: dict[str, pikepdf.Object] = {}
+    clashes: list[str] = []
     outline_items: list[pikepdf.Object] = []
     outline_count = 0
     offset = 0
+    tags: set[str] = set()
     for index, src in enumerate(sources):
         skip = skip_names[index] if index < len(skip_names) else set()
+        _rename_subsets(src, index, tags)
+        tree = src.Root.get("/StructTreeRoot")
+        pairs = _prepare_tree(src) if tree is not None else []
         start = len(out.pages)
         with warnings.catch_warnings():  # "named destinations not preserved": they are, below
             warnings.simplefilter("ignore", pikepdf.PageCopyWarning if hasattr(pikepdf, "PageCopyWarning") else Warning)
             out.pages.extend(src.pages)
-        tree = src.Root.get("/StructTreeRoot")
         shift = offset
         if tree is not None:
-            top = tree.K if isinstance(tree.K, Array) else Array([tree.K])
-            for el in top:  # WeasyPrint: one /Document element; its children join ours
-                kids = el.get("/K", Array())
-                kids = kids if isinstance(kids, Array) else Array([kids])
-                for kid in kids:
-                    if isinstance(kid, Dictionary) and "/P" in kid:
-                        del kid.P  # so copying does not drag the part's own root along
-                for kid in kids:
+            for top in _kids(tree):  # WeasyPrint: one /Document element; its children join ours
+                for kid in _kids(top):
                     copied = _copy(out, kid)
-                    if isinstance(copied, Dictionary):
+                    if _is_element(copied):
                         copied.P = document
                     document.K.append(copied)
-            pairs = [(int(k), v) for k, v in _leaves(tree.ParentTree, "/Nums")] if "/ParentTree" in tree else []
             for key, value in pairs:
                 nums.append((key + shift, _copy(out, value)))
             offset += (max(k for k, _ in pairs) + 1) if pairs else 0
@@ -100,7 +282,11 @@ def merge(parts: Sequence[bytes], skip_names: Sequence[set[str]] = ()) -> bytes:
         names = src.Root.get("/Names")
         if names is not None and "/Dests" in names:
             for name, dest in ((str(k), v) for k, v in _leaves(names.Dests, "/Names")):
-                if name not in skip and name not in dests:
+                if name in skip:
+                    continue
+                if name in dests:
+                    clashes.append(name)
+                else:
                     dests[name] = _copy(out, dest)
         if "/Outlines" in src.Root:
             copied = _copy(out, src.Root.Outlines)
@@ -112,8 +298,8 @@ def merge(parts: Sequence[bytes], skip_names: Sequence[set[str]] = ()) -> bytes:
     struct_root.ParentTreeNextKey = offset
     out.Root.StructTreeRoot = struct_root
     if dests:
-        out.Root.Names = Dictionary(Dests=out.make_indirect(Dictionary(Names=Array(
-            [x for name in sorted(dests) for x in (pikepdf.String(name), dests[name])]))))
+        out.Root.Names = Dictionary(Dests=out.make_indirect(Dictionary(Names=Array(  # a name tree is in byte order
+            [x for name in sorted(dests, key=_name_bytes) for x in (pikepdf.String(name), dests[name])]))))
     if outline_items:
         outlines = out.make_indirect(Dictionary(Type=Name.Outlines, Count=outline_count))
         for i, item in enumerate(outline_items):
@@ -138,4 +324,201 @@ def merge(parts: Sequence[bytes], skip_names: Sequence[set[str]] = ()) -> bytes:
              object_stream_mode=pikepdf.ObjectStreamMode.generate)
     for src in sources:
         src.close()
-    return buffer.getvalue()
+    data = buffer.getvalue()
+    clashes = sorted(set(clashes))
+    found = [f"{len(clashes)} ids defined in two parts ({', '.join(clashes[:4])}{', …' if len(clashes) > 4 else ''})"
+             ] if clashes else []
+    check(data, found)
+    return data
+
+
+def check(data: bytes, found: Sequence[str] = ()) -> None:
+    """Raise JoinError naming every problem of the joined PDF ``data`` (see :func:`problems`)."""
+    found = [*found, *problems(data)]
+    if found:
+        raise JoinError(
+            "the parts of this PDF were joined into a document that fails its structure check ("
+            + "; ".join(found) + "), so it was not written and the previous one is kept. This is a fault in the "
+            "toolkit, not in your content: please report it with this message. If it came from a part kept from "
+            "an earlier build, running the same command with --force (every part rendered anew) gets past it.")
+
+
+class _Objects:
+    """A PDF's objects as plain Python values, read through qpdf's JSON (one C++ pass, then fast to walk).
+
+    Walking the objects through pikepdf costs a call per key; a 65-page manual took about a second.
+    References are strings "12 0 R"; names "/Name"; strings "u:text" or "b:hex".
+    """
+
+    def __init__(self, data: bytes) -> None:
+        buffer = io.BytesIO()
+        with pikepdf.open(io.BytesIO(data)) as pdf:
+            pdf.write_qpdf_json(buffer, decode_level=pikepdf.StreamDecodeLevel.none,
+                                json_stream_data=pikepdf.JSONStreamData.none)
+        doc = json.loads(buffer.getvalue())["qpdf"][1]
+        self.table = {key[4:]: (v["value"] if "value" in v else v["stream"]["dict"])
+                      for key, v in doc.items() if key.startswith("obj:")}
+        self.trailer = doc["trailer"]["value"]
+
+    def __call__(self, value):
+        """``value`` with a reference replaced by what it refers to."""
+        return self.table.get(value, value) if type(value) is str else value
+
+    def reachable(self) -> set[str]:
+        """The references of every object reachable from the trailer."""
+        seen: set[str] = set()
+        table = self.table
+        stack = [self.trailer]
+        while stack:
+            value = stack.pop()
+            kind = type(value)
+            if kind is dict:
+                stack += value.values()
+            elif kind is list:
+                stack += value
+            elif kind is str and value in table and value not in seen:  # only references are keys
+                seen.add(value)
+                stack.append(table[value])
+        return seen
+
+    def kids(self, value) -> list:
+        kids = self(value.get("/K", []))
+        return kids if isinstance(kids, list) else [kids]
+
+    def element(self, value) -> dict | None:
+        """The structure element ``value`` is or refers to, or None."""
+        obj = self(value)
+        if isinstance(obj, dict) and "/S" in obj and obj.get("/Type", "/StructElem") == "/StructElem":
+            return obj
+        return None
+
+    def leaves(self, tree, key: str) -> list:
+        tree = self(tree) or {}
+        flat = self(tree.get(key, []))
+        out = [(flat[i], flat[i + 1]) for i in range(0, len(flat) - 1, 2)]
+        for kid in self(tree.get("/Kids", [])):
+            out += self.leaves(kid, key)
+        return out
+
+    def pages(self, node=None) -> list[tuple[str, dict]]:
+        """The leaf pages in order, each with its reference."""
+        node = node or self(self.trailer["/Root"])["/Pages"]
+        obj = self(node)
+        if obj.get("/Type") == "/Page" or "/Kids" not in obj:
+            return [(node, obj)]
+        return [p for kid in self(obj["/Kids"]) for p in self.pages(kid)]
+
+
+def _name_bytes(name: str) -> bytes:
+    """A destination name as a PDF holds it (PDFDocEncoding, else UTF-16 with a mark): name trees sort by it."""
+    try:
+        return name.encode("pdfdoc")
+    except UnicodeEncodeError:
+        return b"\xfe\xff" + name.encode("utf-16-be")
+
+
+def problems(data: bytes) -> list[str]:
+    """What is wrong with the joined tagged PDF ``data``, in words; empty when it is one well-formed document.
+
+    Checked: one StructTreeRoot among all objects reachable from the trailer; every structure element
+    reachable from the trailer or named by the parent tree sits in the tree under the root's /K, once,
+    with its parent as /P (the /Document's is the root); parent-tree keys in order, below
+    /ParentTreeNextKey, agreeing with each page's /StructParents and each annotation's /StructParent;
+    destination names each once and in order; each font subset under a name of its own.
+    """
+    objs = _Objects(data)
+    found: list[str] = []
+    catalog = objs(objs.trailer["/Root"])
+    root_ref = catalog.get("/StructTreeRoot")
+    root = objs(root_ref)
+    if not isinstance(root, dict):
+        return ["it has no structure tree"]
+    roots, elements, subsets = 0, set(), {}
+    for ref in objs.reachable():
+        obj = objs.table.get(ref)
+        if not isinstance(obj, dict):
+            continue
+        kind = obj.get("/Type")
+        if kind == "/StructTreeRoot":
+            roots += 1
+        elif objs.element(obj) is not None:
+            elements.add(ref)
+        elif kind == "/Font" and obj.get("/Subtype") not in _DESCENDANT and _SUBSET.match(str(obj.get("/BaseFont"))):
+            subsets.setdefault(obj["/BaseFont"], set()).add(ref)
+    if roots != 1:
+        found.append(f"{roots} structure tree roots (1 expected)")
+
+    in_tree: set[str] = set()
+    bad_parent = twice = 0
+    stack = [(k, root_ref) for k in objs.kids(root) if type(k) is str and k in elements]
+    while stack:  # elements are indirect: /P "shall be an indirect reference" to the parent
+        ref, parent = stack.pop()
+        if ref in in_tree:
+            twice += 1
+            continue
+        in_tree.add(ref)
+        el = objs.table[ref]
+        if el.get("/P") != parent:
+            bad_parent += 1
+        stack += [(k, ref) for k in objs.kids(el) if type(k) is str and k in elements]
+    if bad_parent:
+        found.append(f"{bad_parent} structure elements without their parent as /P")
+    if twice:
+        found.append(f"{twice} structure elements in two places of the tree")
+    if elements - in_tree:
+        found.append(f"{len(elements - in_tree)} structure elements outside the tree (an old part's tree?)")
+
+    tree: dict[int, object] = {}
+    if "/ParentTree" not in root:
+        found.append("the structure tree has no parent tree")
+    else:
+        pairs = [(int(k), v) for k, v in objs.leaves(root["/ParentTree"], "/Nums")]  # values: element or array
+        keys = [k for k, _ in pairs]
+        tree = dict(pairs)
+        if keys != sorted(set(keys)):
+            found.append("parent-tree keys repeated or out of order")
+        next_key = root.get("/ParentTreeNextKey")
+        if keys and (not isinstance(next_key, int) or next_key <= max(keys)):
+            found.append(f"/ParentTreeNextKey {next_key} not above the last parent-tree key {max(keys)}")
+        strays = sum(1 for _, v in pairs for el in (objs(v) if isinstance(objs(v), list) else [v])
+                     if type(el) is str and el in elements and el not in in_tree)
+        if strays:
+            found.append(f"{strays} parent-tree entries point outside the structure tree")
+    used: list[int] = []
+    for number, (page_ref, page) in enumerate(objs.pages(), start=1):
+        if not isinstance(page.get("/StructParents"), int):
+            found.append(f"page {number} has no /StructParents")
+        else:
+            used.append(page["/StructParents"])
+            marks = objs(tree.get(page["/StructParents"]))
+            if not isinstance(marks, list):
+                found.append(f"page {number}: /StructParents {page['/StructParents']} names no parent-tree entry")
+            elif any(objs.element(el) is not None and objs(el).get("/Pg", page_ref) != page_ref for el in marks):
+                found.append(f"page {number}: its parent-tree entry holds elements of another page")
+        for annot_ref in objs(page.get("/Annots", [])):
+            annot = objs(annot_ref)
+            if not isinstance(annot.get("/StructParent"), int):
+                found.append(f"page {number}: an annotation has no /StructParent")
+                continue
+            key = annot["/StructParent"]
+            used.append(key)
+            owner = objs.element(tree.get(key))
+            if owner is None or not any(isinstance(objs(k), dict) and objs(k).get("/Obj") == annot_ref
+                                        for k in objs.kids(owner)):
+                found.append(f"page {number}: an annotation's /StructParent {key} is not the element that holds it")
+    if len(used) != len(set(used)):
+        found.append("two pages or annotations share a parent-tree entry")
+
+    dests = objs(catalog.get("/Names", {})).get("/Dests")
+    if dests is not None:
+        names = [_name_bytes(k[2:]) if k.startswith("u:") else bytes.fromhex(k[2:])
+                 for k, _ in objs.leaves(dests, "/Names")]
+        if len(names) != len(set(names)):
+            found.append(f"{len(names) - len(set(names))} destination names given twice")
+        elif names != sorted(names):
+            found.append("destination names out of order")
+    shared = {name: len(refs) for name, refs in subsets.items() if len(refs) > 1}
+    if shared:
+        found.append("font subsets sharing one name: "
+                     + ", ".join(f"{n[1:]} ({k} fonts)" for n, k in sorted(shared.items())))
+    return found
