@@ -8,7 +8,7 @@ they are joined exactly: pages in order, one /Document holding every part's elem
 numbers shifted part by part, one outline and one table of destinations. The first part gives the
 catalog's language, metadata (XMP, PDF/UA identification) and document information.
 
-Two things WeasyPrint leaves that a joined document must not keep:
+What WeasyPrint leaves that a joined document must not keep:
 
 - the running headers and footers (page margin boxes) are marked content with structure elements
   that hang off the part's /Document without being among its kids. Copied as they are, they drag
@@ -16,6 +16,8 @@ Two things WeasyPrint leaves that a joined document must not keep:
   they become pagination artifacts (``/Artifact`` marked content, out of the parent tree).
 - a link annotation can be owned by a /Span inside the /Link (a ``<span>`` in an ``<a>``); it is
   given to that /Link, as PDF/UA asks.
+- a list item holding several blocks (a paragraph and a table) has them straight under its /LI;
+  they are put in one /LBody after the label.
 
 Every part embeds its font subsets under the same tag (``BDAZTL+Connections-Sans``); each subset
 gets its own tag here, so preflight and printer drivers do not mistake one subset for another.
@@ -83,17 +85,39 @@ def _is_element(obj) -> bool:
     return isinstance(obj, Dictionary) and "/S" in obj and obj.get("/Type", Name.StructElem) == Name.StructElem
 
 
-def _elements_under(top: pikepdf.Object) -> set[tuple[int, int]]:
-    """The structure elements reachable through /K from ``top`` (not counting ``top``)."""
+def _elements_under(top: pikepdf.Object) -> tuple[set[tuple[int, int]], list[pikepdf.Object]]:
+    """The structure elements reachable through /K from ``top`` (not counting ``top``), and the list
+    items among them holding more than a label and a body."""
     seen: set[tuple[int, int]] = set()
+    loose: list[pikepdf.Object] = []
     stack = [k for k in _kids(top) if _is_element(k)]
     while stack:
         el = stack.pop()
         if el.objgen in seen:
             continue
         seen.add(el.objgen)
-        stack += [k for k in _kids(el) if _is_element(k)]
-    return seen
+        kids = _kids(el)
+        if el.S == Name.LI and any(not _is_element(k) or k.S not in (Name.Lbl, Name.LBody) for k in kids):
+            loose.append(el)
+        stack += [k for k in kids if _is_element(k)]
+    return seen, loose
+
+
+def _wrap_list_body(src: pikepdf.Pdf, item: pikepdf.Object) -> None:
+    """Put what follows a list item's label in one /LBody, as PDF/UA wants (WeasyPrint leaves the
+    paragraphs and tables of a list item with several blocks straight under its /LI)."""
+    kids = _kids(item)
+    if not all(_is_element(k) for k in kids):
+        return  # marked content straight in the item: its parent-tree entries would need moving too
+    body_kids = [g for k in kids if k.S != Name.Lbl for g in (_kids(k) if k.S == Name.LBody else [k])]
+    body = src.make_indirect(Dictionary(Type=Name.StructElem, S=Name.LBody, P=item, K=Array(body_kids)))
+    if "/Pg" in item:
+        body.Pg = item.Pg
+    for kid in body_kids:
+        if _is_element(kid):
+            kid.P = body
+    labels = [k for k in kids if k.S == Name.Lbl]
+    item.K = Array([*labels, body])
 
 
 _MARKED = re.compile(rb"/[A-Za-z0-9_]+\s*<<\s*/MCID\s+(\d+)\s*>>\s*BDC")
@@ -201,14 +225,17 @@ def _prepare_tree(src: pikepdf.Pdf) -> list[tuple[int, pikepdf.Object]]:
     """Make a part's structure ready to copy; return its parent-tree (key, value) pairs.
 
     Margin-box content becomes artifacts (its elements leave the parent tree), links own their
-    annotations, and the /Document's kids lose their /P so copying them does not drag the part's
-    root along (the joined /Document becomes their parent).
+    annotations, list items get one body, and the /Document's kids lose their /P so copying them
+    does not drag the part's root along (the joined /Document becomes their parent).
     """
     tree = src.Root.StructTreeRoot
     tops = _kids(tree)
     inside: set[tuple[int, int]] = set()
     for top in tops:
-        inside |= _elements_under(top)
+        under, loose = _elements_under(top)
+        inside |= under
+        for item in loose:
+            _wrap_list_body(src, item)
     pairs = [(int(k), v) for k, v in _leaves(tree.ParentTree, "/Nums")] if "/ParentTree" in tree else []
     pages = {int(p.obj.StructParents): p.obj for p in src.pages if "/StructParents" in p.obj}
     annots = {int(a.StructParent): a for p in src.pages for a in p.obj.get("/Annots", Array())
