@@ -5,6 +5,7 @@ goes wrong stops the build with a message and keeps the previous manual."""
 from __future__ import annotations
 
 import itertools
+import shutil
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import replace
@@ -13,7 +14,7 @@ from pathlib import Path
 import page
 import pikepdf
 import pytest
-from conftest import built_small_project
+from conftest import MINIMAL, copy_project, run_build
 
 import connections.pdf.merge as merge
 from connections.cli import main
@@ -25,7 +26,19 @@ ARGS = ("manual", "--variant", "en", "--paper", "letter")
 
 @pytest.fixture(scope="module")
 def project(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return built_small_project(tmp_path_factory.mktemp("join") / "project", *ARGS)[0]
+    """The small project (as ``built_small_project``), its group agreement with a subheading (Appendix A
+    prints the section's heading as its h1, so the subheading must come out as an h2)."""
+    project = copy_project(tmp_path_factory.mktemp("join") / "project")
+    shutil.rmtree(project / "content")
+    shutil.copytree(MINIMAL / "content", project / "content")
+    program = project / "content/en/program.md"
+    text = program.read_text(encoding="utf-8")
+    program.write_text(text.replace("## group-agreement {#group-agreement}\n\nText.\n",
+                                    "## group-agreement {#group-agreement}\n\nText.\n\n### Our own words\n\nMore.\n"),
+                       encoding="utf-8")
+    result = run_build(*ARGS, project=project)
+    assert result.code == 0, result.err
+    return project
 
 
 @pytest.fixture
@@ -121,6 +134,18 @@ def test_destination_names_once_each_and_font_subsets_named_apart(manual: Path) 
         (desc,) = font.DescendantFonts
         assert desc.BaseFont == font.BaseFont == desc.FontDescriptor.FontName
     assert merge.problems(manual.read_bytes()) == []
+
+
+def test_headings_never_skip_a_level(manual: Path) -> None:
+    pdf = pikepdf.open(manual)
+    levels, stack = [], [pdf.Root.StructTreeRoot]
+    while stack:  # depth first, in reading order
+        el = stack.pop()
+        if str(el.get("/S", ""))[:2] == "/H" and str(el.S)[2:].isdigit():
+            levels.append(int(str(el.S)[2:]))
+        stack += reversed([k for k in kids(el) if is_element(k)])
+    assert levels[0] == 1 and all(b <= a + 1 for a, b in itertools.pairwise(levels)), levels
+    assert "Our own words" in "".join(page_texts(manual))  # Appendix A's subheading, printed as an h2
 
 
 def test_the_joined_manual_passes_the_pdf_ua_checker(manual: Path) -> None:

@@ -29,6 +29,9 @@ from .engine import render_pdf_pages
 RENDERER = "connections.pdf.manual:render_manual"
 # Program sections printed as appendices rather than in the overview.
 APPENDIX_SECTIONS = ("group-agreement", "disclosure", "duty-to-report")
+# Appendix A prints its section's heading as the chapter's h1, so the section's ### are its h2 (not h3,
+# which would skip a level for a screen reader: PDF/UA); the others sit under an h2 of their own.
+APPENDIX_HEADING_SHIFT = {"group-agreement": -1}
 ATTENDANCE_ROWS = 15
 PAGINATION_TRIES = 3  # layouts of the front matter with real page numbers before the build gives up
 PARTS_CACHE = ".cache/manual"  # under the dist folder: each manual's rendered parts (see pdf/parts.py)
@@ -128,11 +131,11 @@ def _clock(minutes: int) -> str:
 
 
 def _part(module: Module, sid: str, content: VariantContent, values: dict[str, str], lang: str,
-          minutes: int | None = None) -> Part:
+          minutes: int | None = None, heading_shift: int = 0) -> Part:
     sec = module.sections[sid]
     prefix = _prefix(module)
     html = render_markdown(sec.body, placeholders=values, lang=lang, id_prefix=f"{prefix}{sid}-",
-                           link=link_map(content, module))
+                           link=link_map(content, module), heading_shift=heading_shift)
     return Part(sid, f"{prefix}{sid}", render_inline(sec.heading, placeholders=values, lang=lang), html, minutes)
 
 
@@ -176,7 +179,8 @@ def manual_context(bundle: Bundle, vid: str, paper: str, large_print: bool) -> d
     program: Program = content.program  # validated: every variant has one
     overview = [_part(program, sid, content, values, lang) for sid in program.sections
                 if sid not in APPENDIX_SECTIONS]
-    appendix = {sid: _part(program, sid, content, values, lang) for sid in APPENDIX_SECTIONS}
+    appendix = {sid: _part(program, sid, content, values, lang, heading_shift=APPENDIX_HEADING_SHIFT.get(sid, 0))
+                for sid in APPENDIX_SECTIONS}
     weeks = [week_chapter(content.weeks[n], content, values, lang) for n in sorted(content.weeks)]
     local, national = common.help_lines(agency, variant, discreet=False)
     return dict(
@@ -256,7 +260,8 @@ def render_manual(target: Target, root: Path) -> None:
     front_pages = cache.get(front_html, renderer(front_html), layout_only=True).pages
     tried = [front_pages]
     for _attempt in range(PAGINATION_TRIES):
-        body, stubs, pages, page = [], [], {}, front_pages + 1
+        body, stubs, page = [], [], front_pages + 1
+        pages: dict[str, str] = {}
         for name in names[1:]:
             html, foreign = part_html(bundle, context, name, first_page=page)
             part = cache.get(html, renderer(html))

@@ -33,7 +33,7 @@ import io
 import json
 import re
 import warnings
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 
 import pikepdf
 from pikepdf import Array, Dictionary, Name
@@ -187,7 +187,7 @@ _SUBSET = re.compile(r"^/[A-Z]{6}\+")
 _DESCENDANT = (Name.CIDFontType0, Name.CIDFontType2)  # named like the font that holds them
 
 
-def _fonts(resources_of: Iterator[pikepdf.Object]) -> Iterator[pikepdf.Object]:
+def _fonts(resources_of: Iterable[pikepdf.Object | None]) -> Iterator[pikepdf.Object]:
     """Every font dictionary named in the given resource dictionaries and in their forms' resources."""
     seen: set[tuple[int, int]] = set()
     stack = list(resources_of)
@@ -341,9 +341,9 @@ def merge(parts: Sequence[bytes], skip_names: Sequence[set[str]] = ()) -> bytes:
                 del item.Next
         outlines.First, outlines.Last = outline_items[0], outline_items[-1]
         out.Root.Outlines = outlines
-    for key in ("/Lang", "/MarkInfo", "/ViewerPreferences", "/Metadata"):
-        if key in first.Root:
-            out.Root[key] = _copy(out, first.Root[key])
+    for entry in ("/Lang", "/MarkInfo", "/ViewerPreferences", "/Metadata"):
+        if entry in first.Root:
+            out.Root[entry] = _copy(out, first.Root[entry])
     if "/Info" in first.trailer:
         out.trailer.Info = _copy(out, first.trailer.Info)
     buffer = io.BytesIO()
@@ -460,7 +460,7 @@ def problems(data: bytes) -> list[str]:
     root = objs(root_ref)
     if not isinstance(root, dict):
         return ["it has no structure tree"]
-    roots, elements, subsets = 0, set(), {}
+    roots, elements, subsets = 0, set[str](), dict[str, set[str]]()
     for ref in objs.reachable():
         obj = objs.table.get(ref)
         if not isinstance(obj, dict):
