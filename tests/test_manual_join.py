@@ -22,20 +22,32 @@ from connections.pdf.parts import PartCache
 from tests.fixtures.pdf.pdf_project import page_texts
 
 ARGS = ("manual", "--variant", "en", "--paper", "letter")
+AGREEMENT = """## group-agreement {#group-agreement}
+
+Text.
+
+### Our own words
+
+1. Everything is optional.
+2. Share this short guide:
+
+    | Age | What is usual |
+    |---|---|
+    | Babies | Crying to say what they need |
+"""
 
 
 @pytest.fixture(scope="module")
 def project(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The small project (as ``built_small_project``), its group agreement with a subheading (Appendix A
-    prints the section's heading as its h1, so the subheading must come out as an h2)."""
+    prints the section's heading as its h1, so the subheading must come out as an h2) and a list item
+    holding a table (WeasyPrint tags its paragraph and table straight under the /LI)."""
     project = copy_project(tmp_path_factory.mktemp("join") / "project")
     shutil.rmtree(project / "content")
     shutil.copytree(MINIMAL / "content", project / "content")
     program = project / "content/en/program.md"
     text = program.read_text(encoding="utf-8")
-    program.write_text(text.replace("## group-agreement {#group-agreement}\n\nText.\n",
-                                    "## group-agreement {#group-agreement}\n\nText.\n\n### Our own words\n\nMore.\n"),
-                       encoding="utf-8")
+    program.write_text(text.replace("## group-agreement {#group-agreement}\n\nText.\n", AGREEMENT), encoding="utf-8")
     result = run_build(*ARGS, project=project)
     assert result.code == 0, result.err
     return project

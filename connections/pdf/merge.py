@@ -107,8 +107,9 @@ def _wrap_list_body(src: pikepdf.Pdf, item: pikepdf.Object) -> None:
     """Put what follows a list item's label in one /LBody, as PDF/UA wants (WeasyPrint leaves the
     paragraphs and tables of a list item with several blocks straight under its /LI)."""
     kids = _kids(item)
-    if not all(_is_element(k) for k in kids):
-        return  # marked content straight in the item: its parent-tree entries would need moving too
+    if not all(_is_element(k) for k in kids) or any(
+            k.S == Name.LBody and not all(_is_element(g) for g in _kids(k)) for k in kids):
+        return  # marked content straight in the item or its body: its parent-tree entries would need moving too
     body_kids = [g for k in kids if k.S != Name.Lbl for g in (_kids(k) if k.S == Name.LBody else [k])]
     body = src.make_indirect(Dictionary(Type=Name.StructElem, S=Name.LBody, P=item, K=Array(body_kids)))
     if "/Pg" in item:
@@ -142,7 +143,7 @@ def _to_artifacts(page: pikepdf.Object, mcids: set[int]) -> None:
         if new != data:
             stream.write(new)
     if found != mcids:  # the content is not where the parent tree says: the joined tree cannot be right
-        raise JoinError(f"marked content {sorted(mcids - found)} of a page was not found in its content stream")
+        raise _refused([f"marked content {sorted(mcids - found)} of a page is not in its content stream"])
 
 
 def _owner_link(el: pikepdf.Object) -> pikepdf.Object | None:
@@ -363,11 +364,16 @@ def check(data: bytes, found: Sequence[str] = ()) -> None:
     """Raise JoinError naming every problem of the joined PDF ``data`` (see :func:`problems`)."""
     found = [*found, *problems(data)]
     if found:
-        raise JoinError(
-            "the parts of this PDF were joined into a document that fails its structure check ("
-            + "; ".join(found) + "), so it was not written and the previous one is kept. This is a fault in the "
-            "toolkit, not in your content: please report it with this message. If it came from a part kept from "
-            "an earlier build, running the same command with --force (every part rendered anew) gets past it.")
+        raise _refused(found)
+
+
+def _refused(found: Sequence[str]) -> JoinError:
+    """The error that stops the build: what is wrong, that nothing was written, and what to do."""
+    return JoinError(
+        "the parts of this PDF were joined into a document that fails its structure check ("
+        + "; ".join(found) + "), so it was not written and the previous one is kept. This is a fault in the "
+        "toolkit, not in your content: please report it with this message. If it came from a part kept from "
+        "an earlier build, running the same command with --force (every part rendered anew) gets past it.")
 
 
 class _Objects:
