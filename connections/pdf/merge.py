@@ -34,6 +34,7 @@ import json
 import re
 import warnings
 from collections.abc import Iterable, Iterator, Sequence
+from contextlib import ExitStack
 
 import pikepdf
 from pikepdf import Array, Dictionary, Name
@@ -267,8 +268,18 @@ def merge(parts: Sequence[bytes], skip_names: Sequence[set[str]] = ()) -> bytes:
     the real destination comes from the part that holds the id.) Raises JoinError when the joined
     PDF fails :func:`problems`.
     """
+    with ExitStack() as opened:
+        sources = [opened.enter_context(pikepdf.open(io.BytesIO(data))) for data in parts]
+        data, clashes = _join(sources, skip_names)
+    found = [f"{len(clashes)} ids defined in two parts ({', '.join(clashes[:4])}{', …' if len(clashes) > 4 else ''})"
+             ] if clashes else []
+    check(data, found)
+    return data
+
+
+def _join(sources: list[pikepdf.Pdf], skip_names: Sequence[set[str]]) -> tuple[bytes, list[str]]:
+    """The joined PDF, and the ids that more than one part defines as its own."""
     out = pikepdf.new()
-    sources = [pikepdf.open(io.BytesIO(data)) for data in parts]
     first = sources[0]
     struct_root = out.make_indirect(Dictionary(Type=Name.StructTreeRoot))
     document = out.make_indirect(Dictionary(Type=Name.StructElem, S=Name.Document, K=Array(), P=struct_root))
@@ -350,14 +361,7 @@ def merge(parts: Sequence[bytes], skip_names: Sequence[set[str]] = ()) -> bytes:
     buffer = io.BytesIO()
     out.save(buffer, min_version=first.pdf_version, deterministic_id=True, compress_streams=True,
              object_stream_mode=pikepdf.ObjectStreamMode.generate)
-    for src in sources:
-        src.close()
-    data = buffer.getvalue()
-    clashes = sorted(set(clashes))
-    found = [f"{len(clashes)} ids defined in two parts ({', '.join(clashes[:4])}{', …' if len(clashes) > 4 else ''})"
-             ] if clashes else []
-    check(data, found)
-    return data
+    return buffer.getvalue(), sorted(set(clashes))
 
 
 def check(data: bytes, found: Sequence[str] = ()) -> None:
