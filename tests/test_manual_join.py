@@ -18,6 +18,7 @@ from conftest import MINIMAL, copy_project, run_build
 
 import connections.pdf.merge as merge
 from connections.cli import main
+from connections.pdf import joincheck
 from connections.pdf.parts import PartCache
 from tests.fixtures.pdf.pdf_project import page_texts
 
@@ -145,7 +146,7 @@ def test_destination_names_once_each_and_font_subsets_named_apart(manual: Path) 
     for font in fonts:
         (desc,) = font.DescendantFonts
         assert desc.BaseFont == font.BaseFont == desc.FontDescriptor.FontName
-    assert merge.problems(manual.read_bytes()) == []
+    assert joincheck.problems(manual.read_bytes()) == []
 
 
 def test_headings_never_skip_a_level(manual: Path) -> None:
@@ -205,10 +206,10 @@ def test_the_check_names_what_is_wrong(manual: Path, tmp_path: Path, damage: Cal
     pdf = pikepdf.open(manual)
     damage(pdf)
     pdf.save(tmp_path / "damaged.pdf")
-    found = merge.problems((tmp_path / "damaged.pdf").read_bytes())
+    found = joincheck.problems((tmp_path / "damaged.pdf").read_bytes())
     assert any(said in p for p in found), found
-    with pytest.raises(merge.JoinError, match="was not written"):
-        merge.check((tmp_path / "damaged.pdf").read_bytes())
+    with pytest.raises(joincheck.JoinError, match="was not written"):
+        joincheck.check((tmp_path / "damaged.pdf").read_bytes())
 
 
 def _build(project: Path, capsys: pytest.CaptureFixture[str]) -> tuple[int, str]:

@@ -232,7 +232,8 @@ def render_manual(target: Target, root: Path) -> None:
     real numbers (laid out again only if that changed their length), and the parts are joined.
     """
     from ..pipeline import code_fingerprint
-    from .merge import JoinError, merge
+    from .joincheck import JoinError
+    from .merge import merge
     from .parts import PartCache, salt
 
     bundle, _ = bundle_for(root)
