@@ -18,6 +18,7 @@ from urllib.parse import urlsplit
 from markupsafe import Markup
 
 from ..context import Options, bundle_for, selected_variants
+from ..errors import UserError
 from ..markdown_render import LinkMap, render_inline, render_markdown
 from ..model import Module, Program, VariantContent, Week
 from ..pipeline import Target, write_atomic
@@ -27,7 +28,11 @@ from .engine import render_pdf_pages
 
 # Program sections printed as appendices rather than in the overview.
 APPENDIX_SECTIONS = ("group-agreement", "disclosure", "duty-to-report")
+# Appendix A prints its section's heading as the chapter's h1, so the section's ### are its h2 (not h3,
+# which would skip a level for a screen reader: PDF/UA); the others sit under an h2 of their own.
+APPENDIX_HEADING_SHIFT = {"group-agreement": -1}
 ATTENDANCE_ROWS = 15
+PAGINATION_TRIES = 3  # layouts of the front matter with real page numbers before the build gives up
 PARTS_CACHE = ".cache/manual"  # under the dist folder: each manual's rendered parts (see pdf/parts.py)
 
 
@@ -141,11 +146,11 @@ def _clock(minutes: int) -> str:
 
 
 def _part(module: Module, sid: str, content: VariantContent, values: dict[str, str], lang: str,
-          minutes: int | None = None) -> Part:
+          minutes: int | None = None, heading_shift: int = 0) -> Part:
     sec = module.sections[sid]
     prefix = _prefix(module)
     html = render_markdown(sec.body, placeholders=values, lang=lang, id_prefix=f"{prefix}{sid}-",
-                           link=link_map(content, module))
+                           link=link_map(content, module), heading_shift=heading_shift)
     return Part(sid, f"{prefix}{sid}", render_inline(sec.heading, placeholders=values, lang=lang), html, minutes)
 
 
@@ -189,7 +194,8 @@ def manual_context(bundle: Bundle, vid: str, paper: str, large_print: bool) -> d
     program: Program = content.program  # validated: every variant has one
     overview = [_part(program, sid, content, values, lang) for sid in program.sections
                 if sid not in APPENDIX_SECTIONS]
-    appendix = {sid: _part(program, sid, content, values, lang) for sid in APPENDIX_SECTIONS}
+    appendix = {sid: _part(program, sid, content, values, lang, heading_shift=APPENDIX_HEADING_SHIFT.get(sid, 0))
+                for sid in APPENDIX_SECTIONS}
     weeks = [week_chapter(content.weeks[n], content, values, lang) for n in sorted(content.weeks)]
     local, national = common.help_lines(agency, variant, discreet=False)
     return dict(
@@ -241,6 +247,7 @@ def render_manual(target: Target, root: Path) -> None:
     real numbers (laid out again only if that changed their length), and the parts are joined.
     """
     from ..pipeline import code_fingerprint
+    from .joincheck import JoinError
     from .merge import merge
     from .parts import PartCache, salt
 
@@ -268,8 +275,10 @@ def render_manual(target: Target, root: Path) -> None:
     names = part_names(context)
     front_html, _ = part_html(bundle, context, "front")
     front_pages = cache.get(front_html, renderer(front_html), layout_only=True).pages
-    for _attempt in range(3):
-        body, stubs, pages, page = [], [], {}, front_pages + 1
+    tried = [front_pages]
+    for _attempt in range(PAGINATION_TRIES):
+        body, stubs, page = [], [], front_pages + 1
+        pages: dict[str, str] = {}
         for name in names[1:]:
             html, foreign = part_html(bundle, context, name, first_page=page)
             part = cache.get(html, renderer(html))
@@ -279,9 +288,25 @@ def render_manual(target: Target, root: Path) -> None:
             page += part.pages
         front_html, foreign = part_html(bundle, context, "front", toc_pages=pages)
         front = cache.get(front_html, renderer(front_html))
+        tried.append(front.pages)
         if front.pages == front_pages:
             break
         front_pages = front.pages  # the real numbers changed the contents' length: lay the rest out again
-    data = merge([p.data for p in (front, *body)], [foreign, *stubs])  # type: ignore[misc]
+    else:
+        raise UserError(unsettled_message(target.output, tried))
+    try:
+        data = merge([p.data for p in (front, *body)], [foreign, *stubs])  # type: ignore[misc]
+    except JoinError as exc:
+        raise JoinError(f"{target.output}: {exc}") from None
     write_atomic(target.output, data)
     cache.prune()
+
+
+def unsettled_message(output: Path, tried: list[int]) -> str:
+    """Why a manual was not written when its page numbers would not settle, and what to do."""
+    lengths = ", then ".join(str(n) for n in tried)
+    return (f"{output}: the page numbers in the contents did not settle after {PAGINATION_TRIES} layouts (the front "
+            f"matter took {lengths} pages), so this manual was not written and the previous one is kept. This is a "
+            "fault in the toolkit, not in your content: please report it with this message. If it came from a part "
+            "kept from an earlier build, running the same command with --force (every part laid out anew) gets "
+            "past it.")
