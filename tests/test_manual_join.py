@@ -14,12 +14,12 @@ from pathlib import Path
 import page
 import pikepdf
 import pytest
-from conftest import MINIMAL, copy_project, run_build
 
 import connections.pdf.merge as merge
 from connections.cli import main
 from connections.pdf import joincheck
 from connections.pdf.parts import PartCache
+from tests.conftest import MINIMAL, copy_project, run_build
 from tests.fixtures.pdf.pdf_project import page_texts
 
 ARGS = ("manual", "--variant", "en", "--paper", "letter")
