@@ -130,9 +130,9 @@ class _Locator:
         self.cursor = first
         self.first = first
         self.definitions: dict[str, int] = {}
-        for i, line in enumerate(self.lines, 1):
-            if i >= first and (m := _REFDEF.match(line)):
-                self.definitions.setdefault(" ".join(m[1].lower().split()), i)
+        for number, text in enumerate(self.lines, 1):
+            if number >= first and (m := _REFDEF.match(text)):
+                self.definitions.setdefault(" ".join(m[1].lower().split()), number)
 
     def _search(self, needle: str) -> int | None:
         if not needle:

@@ -112,7 +112,7 @@ def svg_problems(data: bytes) -> list[SvgProblem]:
 
     parser.StartDoctypeDeclHandler = doctype
     parser.EntityDeclHandler = lambda *_a: doctype()
-    parser.ExternalEntityRefHandler = lambda *_a: doctype()
+    parser.ExternalEntityRefHandler = lambda *_a: doctype() or 0  # type: ignore[func-returns-value]
     parser.StartElementHandler = start
     parser.EndElementHandler = end
     parser.CharacterDataHandler = text
