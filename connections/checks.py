@@ -16,6 +16,7 @@ EXTRA_CHECKS += ["connections.translation.parity:check_parity", "connections.tra
                  "connections.translation.typography:check_typography", "connections.catalogs:check_catalogs",
                  "connections.cohort.checks:check_cohorts"]
 EXTRA_CHECKS += ["connections.discreet:check_discreet"]
+EXTRA_CHECKS += ["connections.readability:check_reading_level"]
 
 
 def _extra(bundle: Bundle, problems: Problems) -> None:
