@@ -146,7 +146,7 @@ def _hardest(text: str, lang: str, rule: Rule) -> str:
 
 def _message(what: str, value: float, rule: Rule, hardest: str) -> str:
     limit = f"grade {rule.limit:g} or below" if rule.higher_is_harder else f"{rule.limit:g} or above"
-    shown = hardest if len(hardest) <= 140 else hardest[:137].rstrip() + "…"
+    shown = hardest if len(hardest) <= 140 else hardest[:137].rsplit(" ", 1)[0].rstrip(",;:") + "…"
     tip = f"; hardest sentence: “{shown}”" if hardest else ""
     return (f"{what} reads at {rule.name} {value:.1f}; participant text should be {limit}. Use shorter sentences "
             f"and everyday words{tip}")

@@ -87,6 +87,10 @@ def check_structure(module: Module, problems: Problems) -> None:
                          f"'## ... {{#{sid}}}' heading")
 
 
+def _items(n: int) -> str:
+    return f"{n} item{'s' * (n != 1)}"
+
+
 def check_week(week: Week, front: Located, problems: Problems) -> None:
     check_structure(week, problems)
     seen: set[str] = set()
@@ -101,10 +105,10 @@ def check_week(week: Week, front: Located, problems: Problems) -> None:
     if week.agenda and week.duration and total != week.duration:
         problems.add(week.path, front.line("duration"), f"agenda minutes add up to {total} but duration is "
                      f"{week.duration}; change the minutes or the duration so they match")
-    if week.key_messages and week.participant_key_messages and \
-            len(week.participant_key_messages) != len(week.key_messages):
-        problems.add(week.path, front.line("participant_key_messages"), f"{len(week.participant_key_messages)} "
-                     f"participant key messages, but {len(week.key_messages)} key messages; write one plain-language "
+    plain, facilitator = len(week.participant_key_messages), len(week.key_messages)
+    if plain and facilitator and plain != facilitator:
+        problems.add(week.path, front.line("participant_key_messages"), f"participant_key_messages has "
+                     f"{_items(plain)}, but key_messages has {_items(facilitator)}; write one plain-language "
                      "participant message for each key message, in the same order")
     km = week.sections.get("key-messages")
     if km and week.key_messages:

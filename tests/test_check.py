@@ -19,10 +19,18 @@ CASES: dict[str, tuple[str, list[str]]] = {
                                   "brackets, quotes, colons and indentation on this line and the one before (quote "
                                   "text that holds ': ' or '#')"]),
     "unknown-field.md": (W2, [f"{W2}:5: unknown field 'colour' in the front matter; expected one of: week, title, "
-                              "duration, discreet_title, objectives, key_messages, participant_key_messages, materials, "
-                              "agenda, extra_sections, "
-                              "translated_from"]),
+                              "duration, discreet_title, objectives, key_messages, participant_key_messages, "
+                              "materials, agenda, extra_sections, translated_from"]),
     "missing-field.md": (W2, [f"{W2}:2: missing field 'materials' in the front matter"]),
+    "participant-messages-missing.md": (W2, [
+        f"{W2}:2: missing field 'participant_key_messages' in the front matter (the key messages in plain words for "
+        "participants, one per key message, in the same order)"]),
+    "participant-messages-count.md": (W2, [
+        f"{W2}:11: participant_key_messages has 1 item, but key_messages has 2 items; write one plain-language "
+        "participant message for each key message, in the same order"]),
+    "agenda-break-does-not-add-up.md": (W2, [
+        f"{W2}:4: agenda minutes add up to 145 but duration is 120; change the minutes or the duration so they match",
+        f"{W2}:27: agenda entry 'snack' does not match any section; expected one of: {REQUIRED}, break, reunion"]),
     "wrong-type.md": (W2, [f"{W2}:4: field 'duration' should be a whole number above 0 (the session length in "
                            "minutes, e.g. 120), not 'two hours'"]),
     "agenda-does-not-add-up.md": (W2, [f"{W2}:4: agenda minutes add up to 130 but duration is 120; change the "
