@@ -181,6 +181,7 @@ def load_week(path: Path, problems: Problems) -> tuple[Week, Located] | None:
         discreet_title=data.get("discreet_title", ""),
         objectives=list(data.get("objectives") or []),
         key_messages=list(data.get("key_messages") or []),
+        participant_key_messages=list(data.get("participant_key_messages") or []),
         materials=list(data.get("materials") or []),
         agenda=agenda,
         **_base_module_fields(data, sections),

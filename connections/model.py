@@ -56,7 +56,8 @@ class Week(Module):
     duration: int = 0
     discreet_title: str = ""
     objectives: list[str] = field(default_factory=list)
-    key_messages: list[str] = field(default_factory=list)
+    key_messages: list[str] = field(default_factory=list)  # facilitator wording: guide and manual
+    participant_key_messages: list[str] = field(default_factory=list)  # plain wording: handouts
     materials: list[str] = field(default_factory=list)
     agenda: list[AgendaItem] = field(default_factory=list)
 

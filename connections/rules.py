@@ -97,6 +97,12 @@ def _svgs(bundle: Bundle, problems: Problems) -> None:
     check_project_svgs(bundle, problems)
 
 
+def _reading_level(bundle: Bundle, problems: Problems) -> None:
+    from .readability import check_reading_level
+
+    check_reading_level(bundle, problems)
+
+
 def _site_settings(bundle: Bundle, problems: Problems) -> None:
     """mkdocs.yml: the site's settings read as the site build reads them (a missing file is an error too)."""
     from .site.settings import collect_settings
@@ -112,6 +118,7 @@ RULES: tuple[Rule, ...] = (
     Rule("parity", _parity, CONTENT, "a translation keeps its source's structure (warnings)"),
     Rule("glossary", _glossary, CONTENT, "agreed and protected terms (glossary.yml)"),
     Rule("typography", _typography, CONTENT, "French typography"),
+    Rule("reading-level", _reading_level, CONTENT, "participant text in plain language (warnings)"),
     Rule("cohorts", _cohorts, COHORT, "cohort files, rosters and attendance records under cohorts/"),
 )
 

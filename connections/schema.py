@@ -72,6 +72,8 @@ WEEK_FIELDS: dict[str, Field] = {
     "discreet_title": STR,
     "objectives": STR_LIST,
     "key_messages": STR_LIST,
+    "participant_key_messages": Field(_is_str_list, hint="the key messages in plain words for participants, "
+                                      "one per key message, in the same order"),
     "materials": STR_LIST,
     "agenda": Field(_is_list_of_maps, hint="e.g. - {section: welcome, minutes: 10}"),
     "extra_sections": Field(_is_id_list, required=False),

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .agenda import BUILTIN_ITEMS, is_builtin
 from .errors import Problems
 from .loader import load_agency, load_variant, load_variants
 from .model import WEEKS, Agency, Module, Program, Variant, VariantContent, Week
@@ -101,13 +102,17 @@ def check_structure(module: Module, problems: Problems) -> None:
                          f"'## ... {{#{sid}}}' heading")
 
 
+def _items(n: int) -> str:
+    return f"{n} item{'s' * (n != 1)}"
+
+
 def check_week(week: Week, front: Located, problems: Problems) -> None:
     check_structure(week, problems)
     seen: set[str] = set()
     for item in week.agenda:
-        if item.section not in week.sections:
+        if item.section not in week.sections and not is_builtin(item.section):
             problems.add(week.path, item.line, f"agenda entry '{item.section}' does not match any section; "
-                         f"expected one of: {', '.join(week.sections)}")
+                         f"expected one of: {', '.join([*week.sections, *BUILTIN_ITEMS])}")
         if item.section in seen:
             problems.add(week.path, item.line, f"agenda entry '{item.section}' appears twice")
         seen.add(item.section)
@@ -115,6 +120,11 @@ def check_week(week: Week, front: Located, problems: Problems) -> None:
     if week.agenda and week.duration and total != week.duration:
         problems.add(week.path, front.line("duration"), f"agenda minutes add up to {total} but duration is "
                      f"{week.duration}; change the minutes or the duration so they match")
+    plain, facilitator = len(week.participant_key_messages), len(week.key_messages)
+    if plain and facilitator and plain != facilitator:
+        problems.add(week.path, front.line("participant_key_messages"), f"participant_key_messages has "
+                     f"{_items(plain)}, but key_messages has {_items(facilitator)}; write one plain-language "
+                     "participant message for each key message, in the same order")
     km = week.sections.get("key-messages")
     if km and week.key_messages:
         subs = sum(1 for line in km.body.splitlines() if line.startswith("### "))

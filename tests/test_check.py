@@ -25,56 +25,65 @@ CASES: dict[str, tuple[str, list[str]]] = {
                                   "brackets, quotes, colons and indentation on this line and the one before (quote "
                                   "text that holds ': ' or '#')"]),
     "unknown-field.md": (W2, [f"{W2}:5: unknown field 'colour' in the front matter; expected one of: week, title, "
-                              "duration, discreet_title, objectives, key_messages, materials, agenda, extra_sections, "
-                              "translated_from"]),
+                              "duration, discreet_title, objectives, key_messages, participant_key_messages, "
+                              "materials, agenda, extra_sections, translated_from"]),
     "missing-field.md": (W2, [f"{W2}:2: missing field 'materials' in the front matter"]),
+    "participant-messages-missing.md": (W2, [
+        f"{W2}:2: missing field 'participant_key_messages' in the front matter (the key messages in plain words for "
+        "participants, one per key message, in the same order)"]),
+    "participant-messages-count.md": (W2, [
+        f"{W2}:11: participant_key_messages has 1 item, but key_messages has 2 items; write one plain-language "
+        "participant message for each key message, in the same order"]),
+    "agenda-break-does-not-add-up.md": (W2, [
+        f"{W2}:4: agenda minutes add up to 145 but duration is 120; change the minutes or the duration so they match",
+        f"{W2}:27: agenda entry 'snack' does not match any section; expected one of: {REQUIRED}, break, reunion"]),
     "wrong-type.md": (W2, [f"{W2}:4: field 'duration' should be a whole number of minutes from 30 to 600 (the "
                            "session length in minutes, e.g. 120), not 'two hours'"]),
     "agenda-does-not-add-up.md": (W2, [f"{W2}:4: agenda minutes add up to 130 but duration is 120; change the "
                                        "minutes or the duration so they match"]),
-    "agenda-unknown-section.md": (W2, [f"{W2}:20: agenda entry 'breathing' does not match any section; expected "
-                                       f"one of: {REQUIRED}"]),
+    "agenda-unknown-section.md": (W2, [f"{W2}:23: agenda entry 'breathing' does not match any section; expected "
+                                       f"one of: {REQUIRED}, break, reunion"]),
     "missing-section.md": (W2, [
         f"{W2}:4: agenda minutes add up to 115 but duration is 120; change the minutes or the duration so they match",
-        f"{W2}:57: missing section 'grounding'; expected a heading '## ... {{#grounding}}' before line 57 "
+        f"{W2}:60: missing section 'grounding'; expected a heading '## ... {{#grounding}}' before line 60 "
         f"('closing'). Required sections, in order: {REQUIRED}"]),
     "heading-without-id.md": (W2, [
-        f"{W2}:20: agenda entry 'grounding' does not match any section; expected one of: "
-        + REQUIRED.replace(" grounding,", ""),
-        f"{W2}:58: section heading has no id; expected '## Heading text {{#section-id}}'",
-        f"{W2}:62: missing section 'grounding'; expected a heading '## ... {{#grounding}}' before line 62 "
+        f"{W2}:23: agenda entry 'grounding' does not match any section; expected one of: "
+        + REQUIRED.replace(" grounding,", "") + ", break, reunion",
+        f"{W2}:61: section heading has no id; expected '## Heading text {{#section-id}}'",
+        f"{W2}:65: missing section 'grounding'; expected a heading '## ... {{#grounding}}' before line 65 "
         f"('closing'). Required sections, in order: {REQUIRED}"]),
-    "duplicate-section-id.md": (W2, [f"{W2}:62: section id 'grounding' is used twice (first on line 58); give each "
+    "duplicate-section-id.md": (W2, [f"{W2}:65: section id 'grounding' is used twice (first on line 61); give each "
                                      "section its own id"]),
     "week-number-mismatch.md": (W2, [f"{W2}:2: this file is week-2.md but says 'week: 3'; expected 'week: 2'"]),
     "key-messages-count-differs.md": ("content/fr/week-2.md", [
         "content/fr/week-2.md:8: 3 key messages, but the English source has 2; keep one per source message, "
         "in the same order"]),
     "section-id-differs.md": ("content/fr/week-3.md", [
-        "content/fr/week-3.md:32: unexpected section id 'tour-de-table'; expected one of: "
+        "content/fr/week-3.md:35: unexpected section id 'tour-de-table'; expected one of: "
         f"{REQUIRED} — or declare it in the front matter with 'extra_sections: [tour-de-table]'",
-        "content/fr/week-3.md:36: missing section 'check-in'; expected a heading '## ... {#check-in}' before line 36 "
+        "content/fr/week-3.md:39: missing section 'check-in'; expected a heading '## ... {#check-in}' before line 39 "
         f"('review'). Required sections, in order: {REQUIRED}"]),
-    "key-message-subheadings.md": (W2, [f"{W2}:40: the key-messages section has 1 '### ' sub-headings but the front "
+    "key-message-subheadings.md": (W2, [f"{W2}:43: the key-messages section has 1 '### ' sub-headings but the front "
                                         "matter lists 2 key messages; expected one sub-heading each"]),
     "review-in-week-1.md": ("content/en/week-1.md", [
-        "content/en/week-1.md:35: week 1 has no 'review' section (there is no earlier week to review)"]),
-    "remote-image.md": (W2, [f"{W2}:60: remote or external resource 'https://example.org/lake.png' is not allowed; "
+        "content/en/week-1.md:38: week 1 has no 'review' section (there is no earlier week to review)"]),
+    "remote-image.md": (W2, [f"{W2}:63: remote or external resource 'https://example.org/lake.png' is not allowed; "
                              "the site and PDFs must work offline and fetch nothing. Copy the file into the project "
                              "and link to it by path"]),
-    "file-url.md": (W2, [f"{W2}:60: remote or external resource 'file:///etc/hostname' is not allowed; the site and "
+    "file-url.md": (W2, [f"{W2}:63: remote or external resource 'file:///etc/hostname' is not allowed; the site and "
                          "PDFs must work offline and fetch nothing. Copy the file into the project and link to it "
                          "by path"]),
-    "out-of-tree-link.md": (W2, [f"{W2}:60: path '../../../../etc/passwd' leaves the project folder; link only to "
+    "out-of-tree-link.md": (W2, [f"{W2}:63: path '../../../../etc/passwd' leaves the project folder; link only to "
                                  "files inside it"]),
-    "missing-local-file.md": (W2, [f"{W2}:60: link or image 'images/lake.png' points at a file that does not exist"]),
-    "script-tag.md": (W2, [f"{W2}:60: <script> is not allowed in content; remove it (the site and PDFs run no code "
+    "missing-local-file.md": (W2, [f"{W2}:63: link or image 'images/lake.png' points at a file that does not exist"]),
+    "script-tag.md": (W2, [f"{W2}:63: <script> is not allowed in content; remove it (the site and PDFs run no code "
                            "from content)"]),
     "iframe.md": (W2, [
-        f"{W2}:60: <iframe> is not allowed in content; remove it (the site and PDFs run no code from content)",
-        f"{W2}:60: link or image 'video.html' points at a file that does not exist"]),
-    "event-handler.md": (W2, [f"{W2}:60: inline event handler 'onclick=' is not allowed in content; remove it"]),
-    "unknown-placeholder.md": (W2, [f"{W2}:77: unknown placeholder '[[agency.police]]'; expected one of: "
+        f"{W2}:63: <iframe> is not allowed in content; remove it (the site and PDFs run no code from content)",
+        f"{W2}:63: link or image 'video.html' points at a file that does not exist"]),
+    "event-handler.md": (W2, [f"{W2}:63: inline event handler 'onclick=' is not allowed in content; remove it"]),
+    "unknown-placeholder.md": (W2, [f"{W2}:80: unknown placeholder '[[agency.police]]'; expected one of: "
                                     "[[agency.name]], [[agency.child_welfare]], [[agency.phone]], "
                                     "[[agency.province]]"]),
     "bad-locale.yml": ("content/en/variant.yml", [

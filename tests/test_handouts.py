@@ -84,8 +84,10 @@ def test_key_messages_and_handout_text_are_printed_in_every_variant(dist: Path, 
         for n, week in bundle.contents[vid].weeks.items():
             text = norm(pdf_text(dist / "handouts" / vid / f"week-{n}-letter.pdf"))
             assert norm(week.title) in text
-            for message in week.key_messages:
+            for message in week.participant_key_messages:  # the plain wording, not the facilitator's
                 assert norm(message) in text, (vid, n, message)
+            for message in set(week.key_messages) - set(week.participant_key_messages):
+                assert norm(message) not in text, (vid, n, message)
     en = norm(pdf_text(dist / "handouts/en/week-1-letter.pdf"))
     assert "In a healthy relationship you feel safe, heard and respected." in en
     assert "Try this week: notice one moment when you felt calm." in en
@@ -276,7 +278,7 @@ def test_bundled_content_handouts(tmp_path: Path) -> None:
             reader = PdfReader(path)
             assert 1 <= len(reader.pages) <= 2, path
             text = norm(pdf_text(path))
-            for message in week.key_messages:
+            for message in week.participant_key_messages:
                 assert norm(message) in text, (path, message)
             discreet = pdf_text(project / "dist/handouts" / v.id / "notes" / f"notes-{n}-letter.pdf")
             for words in DISCREET_WORDS.values():

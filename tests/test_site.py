@@ -88,6 +88,18 @@ def site_project(dest: Path) -> Path:
     _append_to_section(content / "fr" / "week-2.md", "activity-1",
                        "Nous parlons de la violence dans les relations, avec douceur.")
     _append_to_section(content / "en" / "week-2.md", "activity-1", "We talk about violence in relationships, gently.")
+    for lang in ("en", "fr"):  # a break and a reunion with the children: agenda items with no body section
+        w2 = content / lang / "week-2.md"
+        w2.write_text(w2.read_text(encoding="utf-8").replace(
+            "  - {section: activity-2, minutes: 20}\n", "  - {section: activity-2, minutes: 10}\n"
+            "  - {section: break, minutes: 5}\n").replace(
+            "  - {section: closing, minutes: 5}\n", "  - {section: closing, minutes: 5}\n"
+            "  - {section: reunion, minutes: 5}\n"), encoding="utf-8")
+    w2 = content / "en" / "week-2.md"
+    w2.write_text(w2.read_text(encoding="utf-8").replace(
+        "participant_key_messages:\n  - First message 2\n  - Second message 2\n",
+        "participant_key_messages:\n  - You matter, in plain words.\n  - Kids feel it too, in plain words.\n"),
+        encoding="utf-8")
     _mark_current(content / "fr" / "week-1.md", content / "en" / "week-1.md", root)
     _replace_section_body(content / "en" / "week-1.md", CHANGED_SECTION, "Breathe in, and out. A new grounding text.")
     roster = root / "cohorts" / "test-group"
@@ -223,6 +235,26 @@ def test_schedule_and_session_guide_show_running_clock_times(built: Path, bundle
             assert f"{span} {item.minutes}" in schedule, span
             assert f"{span} {item.minutes}" in guide, span
             t = end
+
+
+def test_break_and_reunion_are_on_the_agenda_without_a_link(built: Path) -> None:
+    for variant, pause, reunion in (("en", "Break", "Reunion with the children"),
+                                    ("fr", "Pause", "Retrouvailles avec les enfants")):
+        for page in ("week-2.html", "schedule.html"):
+            html = (built / "dist/site" / variant / page).read_text(encoding="utf-8")
+            text = article(built / "dist/site" / variant / page)
+            assert f" 5 {pause} " in text and f" 5 {reunion} " in text, (variant, page)
+            assert f">{pause}<" in html and f">{reunion}<" in html  # plain cells, not links to a section
+            assert "#break" not in html and "#reunion" not in html
+
+
+def test_handout_page_prints_participant_key_messages(built: Path, bundle) -> None:
+    week = bundle.contents["en"].weeks[2]
+    handout = article(built / "dist/site/en/handout-2.html")
+    guide = article(built / "dist/site/en/week-2.html")
+    assert "You matter, in plain words." in handout and "Kids feel it too, in plain words." in handout
+    assert not any(m in handout for m in week.key_messages)  # the facilitator wording stays in the guide
+    assert all(m in guide for m in week.key_messages)
 
 
 def test_bad_start_time_is_a_clear_error(tmp_path: Path) -> None:

@@ -21,48 +21,48 @@ TYPO_FIX = "run 'python -m connections.translation.typography content/fr' to fix
 EXPECTED: dict[str, list[str]] = {
     "good": [],
     "parity": [
-        f"{W2}:12: warning: materials has 1 item, but the English source has 2 ({SRC}); keep one item per source item",
-        f"{W2}:19: warning: agenda entry 'activity-1' has 20 minutes, but the English source has 25 ({SRC}:20); "
+        f"{W2}:15: warning: materials has 1 item, but the English source has 2 ({SRC}); keep one item per source item",
+        f"{W2}:22: warning: agenda entry 'activity-1' has 20 minutes, but the English source has 25 ({SRC}:23); "
         "keep the minutes",
-        f"{W2}:20: warning: agenda entry 'activity-2' has 25 minutes, but the English source has 20 ({SRC}:21); "
+        f"{W2}:23: warning: agenda entry 'activity-2' has 25 minutes, but the English source has 20 ({SRC}:24); "
         "keep the minutes",
-        f"{W2}:25: warning: section 'preparation': 0 images here, 1 in the English source ({SRC}:26); keep one "
+        f"{W2}:28: warning: section 'preparation': 0 images here, 1 in the English source ({SRC}:29); keep one "
         "image per source image",
-        f"{W2}:25: warning: section 'preparation': 0 links here, 1 in the English source ({SRC}:26); keep one "
+        f"{W2}:28: warning: section 'preparation': 0 links here, 1 in the English source ({SRC}:29); keep one "
         "link per source link",
-        f"{W2}:33: warning: section 'check-in': 2 list items here, 3 in the English source ({SRC}:36); keep one "
+        f"{W2}:36: warning: section 'check-in': 2 list items here, 3 in the English source ({SRC}:39); keep one "
         "list item per source list item",
-        f"{W2}:41: warning: section 'review': the number 10 of the English source ({SRC}:44) is not here; keep "
+        f"{W2}:44: warning: section 'review': the number 10 of the English source ({SRC}:47) is not here; keep "
         "numbers and durations as in the source",
-        f"{W2}:67: warning: section 'closing': the number 1-855-242-3310 of the English source ({SRC}:70) is not "
+        f"{W2}:70: warning: section 'closing': the number 1-855-242-3310 of the English source ({SRC}:73) is not "
         "here; keep numbers and durations as in the source",
-        f"{W2}:79: warning: section 'facilitator-notes': admonitions 1× note, 1× warning here, 1× tip, 1× warning "
-        f"in the English source ({SRC}:82); keep each '!!! type' block of the source",
+        f"{W2}:82: warning: section 'facilitator-notes': admonitions 1× note, 1× warning here, 1× tip, 1× warning "
+        f"in the English source ({SRC}:85); keep each '!!! type' block of the source",
     ],
     "glossary": [
-        f"{W2}:32: warning: section 'welcome': the English source uses 'group agreement' ({SRC}:32) but none of "
+        f"{W2}:35: warning: section 'welcome': the English source uses 'group agreement' ({SRC}:35) but none of "
         f"its agreed translations is here: 'entente de groupe' (glossary.yml:5); {GLOSSARY_HINT}",
-        f"{W2}:82: warning: section 'facilitator-notes': protected term 'Breaking the Cycle' of the English source "
-        f"({SRC}:82) is not here; copy it exactly (glossary.yml:11)",
-        f"{W2}:82: warning: section 'facilitator-notes': the English source uses 'co-facilitator' ({SRC}:82) but "
+        f"{W2}:85: warning: section 'facilitator-notes': protected term 'Breaking the Cycle' of the English source "
+        f"({SRC}:85) is not here; copy it exactly (glossary.yml:11)",
+        f"{W2}:85: warning: section 'facilitator-notes': the English source uses 'co-facilitator' ({SRC}:85) but "
         f"none of its agreed translations is here: 'coanimatrice', 'coanimateur' (glossary.yml:7); {GLOSSARY_HINT}",
-        f"{W2}:88: warning: section 'facilitator-notes': protected term 'Mothercraft' is written 'MotherCraft'; "
-        f"copy it exactly as in {SRC}:82 (glossary.yml:10)",
+        f"{W2}:91: warning: section 'facilitator-notes': protected term 'Mothercraft' is written 'MotherCraft'; "
+        f"copy it exactly as in {SRC}:85 (glossary.yml:10)",
     ],
     "typography": [
         f"{W2}:3: warning: normal space before ':'; French in Canada uses a non-breaking space (U+00A0) there — "
         f"{TYPO_FIX}",
-        f"{W2}:34: warning: normal space before ':'; French in Canada uses a non-breaking space (U+00A0) there; "
+        f"{W2}:37: warning: normal space before ':'; French in Canada uses a non-breaking space (U+00A0) there; "
         "normal space after '«'; use a non-breaking space (U+00A0) inside guillemets; normal space before '»'; use "
         f"a non-breaking space (U+00A0) inside guillemets — {TYPO_FIX}",
-        f"{W2}:41: warning: no space before ':'; French in Canada puts a non-breaking space (U+00A0) there; space "
+        f"{W2}:44: warning: no space before ':'; French in Canada puts a non-breaking space (U+00A0) there; space "
         "before ';', '!' or '?': France-style; in Canada there is no space there (or a narrow no-break space, "
         f"U+202F); remove it — {TYPO_FIX}",
-        f"{W2}:52: warning: no space after '«'; put a non-breaking space (U+00A0) inside guillemets; no space "
+        f"{W2}:55: warning: no space after '«'; put a non-breaking space (U+00A0) inside guillemets; no space "
         f"before '»'; put a non-breaking space (U+00A0) inside guillemets — {TYPO_FIX}",
-        f"{W2}:76: warning: normal space before ':'; French in Canada uses a non-breaking space (U+00A0) there — "
+        f"{W2}:79: warning: normal space before ':'; French in Canada uses a non-breaking space (U+00A0) there — "
         f"{TYPO_FIX}",
-        f"{W2}:78: warning: normal space before ':'; French in Canada uses a non-breaking space (U+00A0) there — "
+        f"{W2}:81: warning: normal space before ':'; French in Canada uses a non-breaking space (U+00A0) there — "
         f"{TYPO_FIX}",
     ],
 }
@@ -113,15 +113,15 @@ def test_fixer_puts_non_breaking_spaces_in_prose_only(tmp_path: Path, capsys) ->
     after = path.read_text(encoding="utf-8").splitlines()
     nb = "\u00a0"
     assert after[2] == f'title: "L\'enfance{nb}: ce qui compte aujourd\'hui"'
-    assert after[33] == f"Accueillez chacune. Rappelez l'entente de groupe{nb}: «{nb}Ici, on se respecte{nb}»."
-    assert after[40] == f"2. Dites un mot{nb}: comment vous sentez-vous ?"  # the '?' is left for a person
-    assert f"«{nb}Respirer{nb}»" in after[51] and "`temps : 5 min`" in after[51]
-    assert after[75] == f"| Inspirer{nb}: lentement | 4 temps |"
-    assert after[77] == f"Écrivez-nous{nb}: <mailto:info@exemple.ca>."
+    assert after[36] == f"Accueillez chacune. Rappelez l'entente de groupe{nb}: «{nb}Ici, on se respecte{nb}»."
+    assert after[43] == f"2. Dites un mot{nb}: comment vous sentez-vous ?"  # the '?' is left for a person
+    assert f"«{nb}Respirer{nb}»" in after[54] and "`temps : 5 min`" in after[54]
+    assert after[78] == f"| Inspirer{nb}: lentement | 4 temps |"
+    assert after[80] == f"Écrivez-nous{nb}: <mailto:info@exemple.ca>."
     # Syntax is never touched: YAML keys, code, admonition markers, table rules, links.
-    for i in (3, 54, 74):
+    for i in (3, 57, 77):
         assert after[i] == before[i]
-    assert after[3] == "duration : 120" and after[54] == "note : texte de code"
+    assert after[3] == "duration : 120" and after[57] == "note : texte de code"
     assert '!!! tip "Rappel : prendre soin de soi"' in after
     # Only spaces changed: with every space and non-breaking space removed, each line is the same.
     assert [a.replace(nb, "").replace(" ", "") for a in after] == [b.replace(nb, "").replace(" ", "") for b in before]
@@ -129,7 +129,7 @@ def test_fixer_puts_non_breaking_spaces_in_prose_only(tmp_path: Path, capsys) ->
     _, problems = collect(project)
     assert not problems.errors
     left = [str(p) for p in problems.warnings if p.path == W2]
-    assert left == [f"{W2}:41: warning: space before ';', '!' or '?': France-style; in Canada there is no space "
+    assert left == [f"{W2}:44: warning: space before ';', '!' or '?': France-style; in Canada there is no space "
                     "there (or a narrow no-break space, U+202F); remove it"]
     front = yaml.safe_load(path.read_text(encoding="utf-8").split("---")[1])
     assert front["title"] == f"L'enfance{nb}: ce qui compte aujourd'hui" and front["duration"] == 120
@@ -142,7 +142,7 @@ def test_fixer_check_mode_lists_and_fails(tmp_path: Path, capsys) -> None:
     text = (project / W2).read_bytes()
     assert typography.main(["--check", str(project / W2)]) == 1
     out = capsys.readouterr().out
-    assert f"{project / W2}:34:" in out and "normal space after '«'" in out
+    assert f"{project / W2}:37:" in out and "normal space after '«'" in out
     assert (project / W2).read_bytes() == text
 
 

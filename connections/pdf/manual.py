@@ -17,6 +17,7 @@ from urllib.parse import urlsplit
 
 from markupsafe import Markup
 
+from ..agenda import is_builtin
 from ..context import Options, bundle_for, selected_variants
 from ..errors import UserError
 from ..markdown_render import LinkMap, render_inline, render_markdown
@@ -128,6 +129,7 @@ class AgendaRow:
     heading: str
     anchor: str
     minutes: int
+    builtin: str = ""  # "break" or "reunion": labelled by the template, no section to link to
 
 
 @dataclass
@@ -161,7 +163,7 @@ def week_chapter(week: Week, content: VariantContent, values: dict[str, str], la
         sec = week.sections.get(item.section)
         heading = render_inline(sec.heading if sec else item.section, placeholders=values, lang=lang)
         agenda.append(AgendaRow(_clock(t), _clock(t + item.minutes), heading, f"w{week.number}-{item.section}",
-                                item.minutes))
+                                item.minutes, item.section if is_builtin(item.section) else ""))
         t += item.minutes
 
     def inline(items: list[str]) -> list[Markup]:

@@ -17,6 +17,7 @@ from babel import Locale, UnknownLocaleError
 from babel.dates import format_time
 from markupsafe import Markup
 
+from ..agenda import is_builtin
 from ..errors import UserError
 from ..i18n import format_date
 from ..loader import load_national_lines
@@ -52,6 +53,7 @@ class AgendaRow:
     heading: str
     minutes: int
     time: str
+    builtin: str = ""  # "break" or "reunion": labelled by the template, no section to link to
 
 
 @dataclass
@@ -175,7 +177,8 @@ class PageWriter:
                 time=times.get(sid, ""), minutes=agenda.get(sid, 0)))
         if isinstance(mod, Week):
             rows = [AgendaRow(a.section, mod.sections[a.section].heading if a.section in mod.sections else a.section,
-                              a.minutes, times[a.section]) for a in mod.agenda]
+                              a.minutes, times[a.section], a.section if is_builtin(a.section) else "")
+                    for a in mod.agenda]
         front_state, front_checked = status.get(FRONT, ("", True))
         unchecked |= front_state == REVIEW and not front_checked
         pm = PageModule(mod.slug, page_name(mod.slug), mod.title, sections, unchecked=unchecked,

@@ -154,7 +154,7 @@ def _units(module: Module, bundle: Bundle, vid: str) -> dict[str, tuple[str, int
     """The texts compared, by key: each section, and each translatable front-matter field."""
     out = {sid: (_prose(f"{s.heading}\n{s.body}"), s.line) for sid, s in module.sections.items()}
     front = bundle.fronts.get((vid, module.number)) if isinstance(module, Week) else None
-    fields = ["title", "discreet_title", "objectives", "key_messages", "materials"]
+    fields = ["title", "discreet_title", "objectives", "key_messages", "participant_key_messages", "materials"]
     if not isinstance(module, Week):
         fields = ["title", "subtitle"]
     for name in fields:

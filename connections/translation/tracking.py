@@ -27,7 +27,7 @@ def front_text(module: Module) -> str:
     if isinstance(module, Week):
         data |= {"discreet_title": module.discreet_title, "duration": module.duration,
                  "objectives": module.objectives, "key_messages": module.key_messages,
-                 "materials": module.materials,
+                 "participant_key_messages": module.participant_key_messages, "materials": module.materials,
                  "agenda": [{"section": a.section, "minutes": a.minutes} for a in module.agenda]}
     else:
         data["subtitle"] = getattr(module, "subtitle", "")
