@@ -114,7 +114,7 @@ def test_agency_help_lines_and_footer(dist: Path) -> None:
     images = [o for o in reader.pages[0]["/Resources"]["/XObject"].values() if o.get_object()["/Subtype"] == "/Image"]
     assert images, "the agency's logo is printed"
     fr = norm(pdf_text(dist / "handouts/fr/week-1-letter.pdf"))
-    assert "Ligne d’écoute d’espoir pour le mieux-être" in fr  # national lines in the variant's language
+    assert "Ligne d'écoute d'espoir pour le mieux-être" in fr  # national lines in the variant's language
     assert "Connections · Semaine 1 · Français · 23 novembre 2026" in fr
     assert "Page 1 de" in fr
 

@@ -195,12 +195,12 @@ def test_french_manual(dist: Path, bundle) -> None:
     texts = [norm(t) for t in page_texts(path)]
     assert reader.trailer["/Root"]["/Lang"] == "fr"
     assert texts[1].startswith("Table des matières")
-    assert "MANUEL D’ANIMATION" in texts[0] and "23 novembre 2026" in texts[0]
+    assert "MANUEL D'ANIMATION" in texts[0] and "23 novembre 2026" in texts[0]
     assert printed_page_numbers(texts) == [None, *range(2, len(texts) + 1)]
     full = " ".join(texts)
     week = bundle.contents["fr"].weeks[1]
     for phrase in (f"Semaine 1 · {week.title}", "Durée : 120 minutes", *map(norm, week.key_messages),
-                   "Annexe C · Feuille de présence", "Jeunesse, J’écoute", "Lignes d’aide nationales",
+                   "Annexe C · Feuille de présence", "Jeunesse, J'écoute", "Lignes d'aide nationales",
                    "Seules les animatrices lisent cette note."):
         assert phrase in full, phrase
 
@@ -263,7 +263,7 @@ def test_large_print_manual_cover_on_one_page_and_text_at_18_points(tmp_path: Pa
     path = project / "dist/manual/fr/large-print/facilitator-manual-letter.pdf"
     assert print_problems(path) == []
     texts = [norm(t) for t in page_texts(path)]
-    assert "MANUEL D’ANIMATION" in texts[0] and "Page" not in texts[0]
+    assert "MANUEL D'ANIMATION" in texts[0] and "Page" not in texts[0]
     assert texts[1].startswith("Table des matières"), "the cover holds on one page"
     assert printed_page_numbers(texts) == [None, *range(2, len(texts) + 1)]
     reader = PdfReader(path)
