@@ -103,7 +103,7 @@ CASES: dict[str, tuple[str, list[str]]] = {
     "huge-duration.md": (W2, [
         f"{W2}:4: field 'duration' should be a whole number of minutes from 30 to 600 (the session length in minutes, "
         "e.g. 120), not 1000000000000",
-        f"{W2}:14: field 'minutes' should be a whole number of minutes from 1 to 600 (e.g. 10), not 999999999890"]),
+        f"{W2}:17: field 'minutes' should be a whole number of minutes from 1 to 600 (e.g. 10), not 999999999890"]),
     "variant-same-lang.yml": ("content/fr/variant.yml", [
         "content/fr/variant.yml:3: lang 'en' is already the language of variant 'en' (content/en/variant.yml:3); give "
         "each translation its own language tag (e.g. fr-CA and fr-FR), or write 'relation: adaptation' if this "
@@ -169,7 +169,7 @@ def test_not_utf8(minimal: Path) -> None:
     (minimal / W2).write_bytes((minimal / W2).read_text().replace("Section text.", "Très bien.").encode("cp1252"))
     result = run_build("check", project=minimal)
     assert result.code == 1
-    assert error_lines(result.err)[0] == (f"{W2}:26: the file is not UTF-8 text (invalid continuation byte at byte 518,"
+    assert error_lines(result.err)[0] == (f"{W2}:29: the file is not UTF-8 text (invalid continuation byte at byte 585,"
                                           " 0xe8); save it as UTF-8 (in most editors: Save As, encoding UTF-8)")
 
 

@@ -17,6 +17,8 @@ W2 = "content/fr/week-2.md"
 SRC = "content/en/week-2.md"
 GLOSSARY_HINT = "use one, or add this wording to the list"
 TYPO_FIX = "run 'python -m connections.translation.typography content/fr' to fix it"
+APOS = "straight apostrophe (') in French text; use the typographic apostrophe ’ (U+2019)"
+QUOTES = "straight double quotes in French text; use « » with non-breaking spaces (U+00A0) inside"
 
 EXPECTED: dict[str, list[str]] = {
     "good": [],
@@ -65,6 +67,16 @@ EXPECTED: dict[str, list[str]] = {
         f"{W2}:81: warning: normal space before ':'; French in Canada uses a non-breaking space (U+00A0) there — "
         f"{TYPO_FIX}",
     ],
+    # Straight apostrophes in a double-quoted and a single-quoted YAML value, a paragraph, a heading and an
+    # admonition title; straight double quotes in a paragraph. Not in code, a URL or YAML's own quotes.
+    "apostrophe": [
+        f"{W2}:3: warning: {APOS} (2×) — {TYPO_FIX}",
+        f"{W2}:10: warning: {APOS} — {TYPO_FIX}",
+        f"{W2}:11: warning: {APOS} — {TYPO_FIX}",
+        f"{W2}:37: warning: {APOS}; {QUOTES} (2×) — {TYPO_FIX}",
+        f"{W2}:53: warning: {APOS} — {TYPO_FIX}",
+        f"{W2}:90: warning: {APOS} — {TYPO_FIX}",
+    ],
 }
 
 
@@ -109,11 +121,11 @@ def test_fixer_puts_non_breaking_spaces_in_prose_only(tmp_path: Path, capsys) ->
     path = project / W2
     before = path.read_text(encoding="utf-8").splitlines()
     assert typography.main([str(project / "content/fr")]) == 0
-    assert "content/fr/week-2.md: 9 spaces fixed" in capsys.readouterr().out.replace(str(project) + "/", "")
+    assert "content/fr/week-2.md: 9 places fixed" in capsys.readouterr().out.replace(str(project) + "/", "")
     after = path.read_text(encoding="utf-8").splitlines()
     nb = "\u00a0"
-    assert after[2] == f'title: "L\'enfance{nb}: ce qui compte aujourd\'hui"'
-    assert after[36] == f"Accueillez chacune. Rappelez l'entente de groupe{nb}: «{nb}Ici, on se respecte{nb}»."
+    assert after[2] == f'title: "L’enfance{nb}: ce qui compte aujourd’hui"'
+    assert after[36] == f"Accueillez chacune. Rappelez l’entente de groupe{nb}: «{nb}Ici, on se respecte{nb}»."
     assert after[43] == f"2. Dites un mot{nb}: comment vous sentez-vous ?"  # the '?' is left for a person
     assert f"«{nb}Respirer{nb}»" in after[54] and "`temps : 5 min`" in after[54]
     assert after[78] == f"| Inspirer{nb}: lentement | 4 temps |"
@@ -132,7 +144,7 @@ def test_fixer_puts_non_breaking_spaces_in_prose_only(tmp_path: Path, capsys) ->
     assert left == [f"{W2}:44: warning: space before ';', '!' or '?': France-style; in Canada there is no space "
                     "there (or a narrow no-break space, U+202F); remove it"]
     front = yaml.safe_load(path.read_text(encoding="utf-8").split("---")[1])
-    assert front["title"] == f"L'enfance{nb}: ce qui compte aujourd'hui" and front["duration"] == 120
+    assert front["title"] == f"L’enfance{nb}: ce qui compte aujourd’hui" and front["duration"] == 120
     # Running it again changes nothing; --check says so with exit 0.
     assert typography.main(["--check", str(path)]) == 0
 
@@ -144,6 +156,45 @@ def test_fixer_check_mode_lists_and_fails(tmp_path: Path, capsys) -> None:
     out = capsys.readouterr().out
     assert f"{project / W2}:37:" in out and "normal space after '«'" in out
     assert (project / W2).read_bytes() == text
+
+
+def test_fixer_puts_typographic_apostrophes_and_guillemets(tmp_path: Path, capsys) -> None:
+    project = fixture_project(tmp_path / "p", "apostrophe")
+    path = project / W2
+    assert typography.main([str(project / "content/fr")]) == 0
+    assert "content/fr/week-2.md: 9 places fixed" in capsys.readouterr().out.replace(str(project) + "/", "")
+    after = path.read_text(encoding="utf-8").splitlines()
+    nb = "\u00a0"
+    assert after[2] == 'title: "Ce qui s’est passé dans l’enfance compte aujourd’hui"'
+    assert after[10] == "  - 'Chaque message clé peut être entendu jusqu’à la fin.'"  # YAML's '' was one apostrophe
+    assert after[36] == f"Accueillez chacune. Rappelez l’entente de groupe et dites «{nb}bienvenue{nb}»."
+    assert after[40].endswith("Écrivez `l'heure` au tableau.")  # code is left alone
+    assert after[52] == "### Ce qui s’est passé dans l’enfance compte aujourd’hui"
+    assert after[54].endswith("https://exemple.ca/l'aide en ligne.")  # and so is a URL
+    assert after[89] == '!!! tip "Prendre soin de soi aujourd’hui"'
+    front = yaml.safe_load(path.read_text(encoding="utf-8").split("---")[1])
+    assert front["key_messages"][1] == "Chaque message clé peut être entendu jusqu’à la fin."
+    _, problems = collect(project)
+    assert not problems.errors and [str(p) for p in problems.warnings if p.path == W2] == []
+
+
+def test_straight_apostrophe_in_a_french_catalog_is_a_warning_with_its_line(tmp_path: Path, capsys) -> None:
+    project = fixture_project(tmp_path / "p", "good")
+    po = project / "locales/fr/LC_MESSAGES/messages.po"
+    po.parent.mkdir(parents=True)
+    po.write_text('msgid ""\nmsgstr ""\n"Language: fr\\n"\n\n'
+                  'msgid "Facilitator\'s initials"\nmsgstr "Initiales de l\'animation"\n\n'
+                  'msgid "Say \\"hello\\""\nmsgstr ""\n"Dites \\"bonjour\\" à %(name)s"\n\n'
+                  'msgid "{n} weeks"\nmsgstr "{n} semaines d’abord"\n', encoding="utf-8")
+    _, problems = collect(project)
+    fix = "run 'python -m connections.translation.typography locales/fr' to fix it"
+    assert [str(p) for p in problems.warnings if p.path.startswith("locales")] == [
+        f"locales/fr/LC_MESSAGES/messages.po:6: warning: {APOS} — {fix}",
+        f"locales/fr/LC_MESSAGES/messages.po:10: warning: {QUOTES}",
+    ]
+    assert typography.main([str(project / "locales/fr")]) == 0
+    assert po.read_text(encoding="utf-8").splitlines()[5] == 'msgstr "Initiales de l’animation"'
+    assert 'msgid "Facilitator\'s initials"' in po.read_text(encoding="utf-8")  # the English is not touched
 
 
 def test_glossary_mistake_is_an_error_with_its_line(tmp_path: Path) -> None:

@@ -286,7 +286,7 @@ def test_glossary_exports_as_tbx_and_csv_with_protected_terms_marked(minimal: Pa
     store = tbxfile.parsefile(str(tmp_path / "terms" / "glossary.tbx"))
     by_source = {u.source: u for u in store.units}
     assert [t.text for t in by_source["child welfare"].get_target_terms("fr")] == [
-        "protection de l'enfance", "protection de la jeunesse"]
+        "protection de l’enfance", "protection de la jeunesse"]
     mothercraft = by_source["Mothercraft"]
     assert [t.text for t in mothercraft.get_target_terms("fr")] == ["Mothercraft"]
     assert not mothercraft.istranslatable() and "copy it exactly" in mothercraft.getnotes()

@@ -67,6 +67,8 @@ def _mask_yaml_comment(value: str) -> str:
         close = value.find(q, start + 1)
         while q == '"' and close > 0 and value[close - 1] == "\\":
             close = value.find(q, close + 1)
+        while q == "'" and close > 0 and value[close + 1:close + 2] == "'":  # '' is an apostrophe
+            close = value.find(q, close + 2)
         if close < 0:
             return value
         return value[: close + 1] + MASK * (len(value) - close - 1)
