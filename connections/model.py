@@ -6,6 +6,11 @@ import dataclasses
 import datetime as dt
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from .project import Project
+    from .yamlfile import Located
 
 WEEKS = range(1, 7)
 
@@ -146,3 +151,21 @@ class Agency:
             "agency.phone": self.phone,
             "agency.province": self.province,
         }
+
+
+@dataclass
+class Bundle:
+    """All validated content and configuration, ready to render."""
+
+    project: Project
+    variants: list[Variant]
+    contents: dict[str, VariantContent]
+    agency: Agency | None
+    fronts: dict[tuple[str, int], Located] = field(default_factory=dict)
+
+    def variant(self, vid: str) -> Variant:
+        return next(v for v in self.variants if v.id == vid)
+
+    def source_of(self, vid: str) -> VariantContent | None:
+        src = self.variant(vid).source
+        return self.contents.get(src) if src else None

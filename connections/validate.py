@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from pathlib import Path
 
 from .agenda import BUILTIN_ITEMS, is_builtin
 from .errors import Problems
 from .loader import load_agency, load_variant, load_variants
-from .model import WEEKS, Agency, Module, Program, Variant, VariantContent, Week
+from .model import WEEKS, Bundle, Module, Program, VariantContent, Week
 from .project import Project
 from .safety import scan_markdown
 from .yamlfile import Located
@@ -23,24 +22,6 @@ def required_sections(module: Module) -> tuple[str, ...]:
     if isinstance(module, Week):
         return tuple(s for s in WEEK_SECTIONS if s != "review" or module.number > 1)
     return PROGRAM_SECTIONS
-
-
-@dataclass
-class Bundle:
-    """All validated content and configuration, ready to render."""
-
-    project: Project
-    variants: list[Variant]
-    contents: dict[str, VariantContent]
-    agency: Agency | None
-    fronts: dict[tuple[str, int], Located] = field(default_factory=dict)
-
-    def variant(self, vid: str) -> Variant:
-        return next(v for v in self.variants if v.id == vid)
-
-    def source_of(self, vid: str) -> VariantContent | None:
-        src = self.variant(vid).source
-        return self.contents.get(src) if src else None
 
 
 MAX_SECTION_WORDS = 5_000  # about ten printed pages; the longest bundled section has about 1,000 words
