@@ -19,7 +19,7 @@ SCRIPT_RE = re.compile(r"<\s*(script|iframe|object|embed|frame|frameset|applet|b
 HANDLER_RE = re.compile(r"<[^>]*\s(on[a-z]+)\s*=", re.I)
 PLACEHOLDER_RE = re.compile(r"\[\[\s*([^\]]*?)\s*\]\]")
 ALLOWED_SCHEMES = {"mailto", "tel"}
-PLACEHOLDERS = ("agency.name", "agency.child_welfare", "agency.phone", "agency.province")
+PLACEHOLDERS = ("agency.name", "agency.child_welfare", "agency.child_welfare_phone", "agency.phone", "agency.province")
 
 
 def _check_target(target: str, file: Path, root: Path, line: int, problems: Problems) -> None:
