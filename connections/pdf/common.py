@@ -151,7 +151,7 @@ def discreet_lines(lines: list[HelpLine], lang: str) -> list[HelpLine]:
     out = []
     for line in lines:
         name = line.name if not words.find(line.name) else line.discreet_name
-        if not name or words.find(name):
+        if (line.name and not name) or words.find(name):  # the emergency number has no name: "Emergency"
             continue
         out.append(dataclasses.replace(line, name=name, audience="" if words.find(line.audience) else line.audience))
     return out
