@@ -325,9 +325,9 @@ class ChildWelfare(co.Option):
     def run(self, value: object, ctx: co.Context, where: tuple, name: str) -> object:
         if isinstance(value, str) and value.strip():
             agency, phone = _split_child_welfare(value)
-            ctx.warn(where, f"child_welfare is one text ({value.strip()!r}); the content reads it inside sentences, "
-                     "so write the agency's name and its phone apart, on three lines: 'child_welfare:', then "
-                     f"'  name: {agency}' and '  phone: {phone or '…'}' (the single text is deprecated)")
+            ctx.warn(where, f"child_welfare is one text ({value.strip()!r}), read inside sentences of the content; "
+                     "write the agency's name and its phone apart (one text is deprecated): "
+                     f"child_welfare: {{name: {agency}, phone: {phone or '…'}}}")
             return {"name": agency, "phone": phone}
         if isinstance(value, dict):
             return co.SubConfig(self.FIELDS, "child-welfare agency").run(value, ctx, where, name)

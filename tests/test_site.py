@@ -187,7 +187,7 @@ def test_french_site_is_french_throughout(built: Path, bundle) -> None:
     verified = bundle.agency.help_lines[0].last_verified
     assert "1er octobre 2026" == format_date(verified, "long", locale="fr_CA")  # the sample line's date, in French
     assert format_date(verified, "long", locale="fr_CA") in article(fr / "resources.html")
-    assert "Ligne d'écoute d'espoir pour le mieux-être" in article(fr / "resources.html")  # national lines in French
+    assert "Ligne d’écoute d’espoir pour le mieux-être" in article(fr / "resources.html")  # national lines in French
     config = yaml.safe_load((built / "dist/.staging/site-fr/mkdocs.yml").read_text(encoding="utf-8"))
     assert config["theme"]["language"] == "fr"
     assert {"search": {"lang": "fr"}} in config["plugins"]  # French stemming in search

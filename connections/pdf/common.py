@@ -151,7 +151,9 @@ def discreet_lines(lines: list[HelpLine], lang: str) -> list[HelpLine]:
     out = []
     for line in lines:
         name = line.name if not words.find(line.name) else line.discreet_name
-        if (line.name and not name) or words.find(name):  # the emergency number has no name: "Emergency"
+        if line.id == "emergency" and name != line.name:
+            name = ""  # the agency's label names the police: printed as "Emergency", the number always kept
+        elif (line.name and not name) or words.find(name):
             continue
         out.append(dataclasses.replace(line, name=name, audience="" if words.find(line.audience) else line.audience))
     return out
