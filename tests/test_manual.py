@@ -186,7 +186,8 @@ def test_appendices(dist: Path) -> None:
     assert all(f"Week {n}" in sheet for n in range(1, 7)) and " 15 " in sheet
     resources = page["Appendix D · Resources and help lines"]
     for text in ("1 Test Road, Testville, ON", "Safe Haven Women's Shelter (not on discreet handouts) 555-0111 24/7",
-                 "Oct 1, 2026", "Hope for Wellness Help Line 1-855-242-3310", "9-8-8"):
+                 "Oct 1, 2026", "Hope for Wellness Help Line For Indigenous peoples across Canada 1-855-242-3310",
+                 "Nov 24, 2026", "9-8-8", "Emergency 9-1-1 police, fire, ambulance"):
         assert text in resources
 
 
