@@ -394,10 +394,17 @@ def load_national_lines(lang: str, ids: tuple[str, ...] | None = None) -> list[H
     ``ids``: the lines to print, in that order (a variant's choice); None: every line.
     """
     items = {str(item["id"]): item for item in _national_data()["lines"]}
+    base = lang.split("-")[0]
+    fields = ("name", "hours", "languages", "audience", "discreet_name")
+
+    def english(item: dict) -> bool:  # no text in this language: printed in English, and marked so
+        return base != "en" and lang not in item["name"] and base not in item["name"]
+
     return [HelpLine(id=i, name=_in(item["name"], lang), number=str(item["number"]),
                      hours=_in(item.get("hours"), lang), languages=_in(item.get("languages"), lang),
                      audience=_in(item.get("audience"), lang), discreet_name=_in(item.get("discreet_name"), lang),
-                     last_verified=item.get("last_verified"), discreet_ok=True)
+                     last_verified=item.get("last_verified"), discreet_ok=True,
+                     text_lang=dict.fromkeys(fields, "en") if english(item) else {})  # for screen readers
             for i, item in ((i, items[i]) for i in (ids if ids is not None else tuple(items)) if i in items)]
 
 

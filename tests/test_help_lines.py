@@ -88,6 +88,8 @@ def test_every_national_line_has_an_audience_and_a_date_in_both_languages() -> N
             assert line.audience and line.last_verified is not None, (lang, line.id)
             if lang == "fr":
                 assert "'" not in line.name + line.audience, line  # the typographic apostrophe only
+    iu = load_national_lines("iu")[0]  # no Inuktitut text yet: English, marked so for screen readers
+    assert (iu.name, iu.text_lang["name"], iu.text_lang["audience"]) == ("Hope for Wellness Help Line", "en", "en")
     numbers = {line.id: line.number for line in load_national_lines("en")}
     assert (numbers["irs-crisis"], numbers["overdose-response"], numbers["mmiwg"]) == (
         "1-866-925-4419", "1-888-688-6677", "1-844-413-6649")
