@@ -21,7 +21,7 @@ from .validate import Bundle
 ALL: frozenset[str] = frozenset({"*"})
 PRINT = frozenset({"handouts", "manual"})
 CONTENT = frozenset({"site", "handouts", "manual"})
-COHORT = frozenset({"attendance", "certificates", "calendar"})
+COHORT = frozenset({"attendance", "certificates", "calendar", "runsheets", "report"})
 
 
 @dataclass(frozen=True)
@@ -90,6 +90,12 @@ def _discreet(bundle: Bundle, problems: Problems) -> None:
     check_discreet(bundle, problems)
 
 
+def _forms_discreet(bundle: Bundle, problems: Problems) -> None:
+    from .delivery.check import check_forms
+
+    check_forms(bundle, problems)
+
+
 def _alt_text(bundle: Bundle, problems: Problems) -> None:
     """Every image in content has alt text (the site and the tagged PDFs both need it)."""
     from .site.markdown import check_alt_text
@@ -115,6 +121,8 @@ def _site_settings(bundle: Bundle, problems: Problems) -> None:
 
 RULES: tuple[Rule, ...] = (
     Rule("discreet", _discreet, ALL, "discreet handouts carry no word about violence or abuse"),
+    Rule("forms-discreet", _forms_discreet, frozenset({"runsheets", "forms"}),
+         "participants' forms carry no program name and no word about violence or abuse"),
     Rule("alt-text", _alt_text, CONTENT, "every image has alt text"),
     Rule("site-settings", _site_settings, frozenset({"site"}), "mkdocs.yml's settings for the site"),
     Rule("catalogs", _catalogs, CONTENT | COHORT, "template catalogs are up to date with the templates"),

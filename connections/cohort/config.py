@@ -73,6 +73,9 @@ COHORT_FIELDS: dict[str, Field] = {
     "paper": Field(schema._is_str, required=False, hint="letter or a4, for certificates and the summary"),
     "discreet_calendar": Field(schema._is_bool, required=False),
     "revised": Field(schema._is_date, required=False),
+    "fidelity": Field(schema._is_str, required=False, hint="the fidelity record CSV, e.g. fidelity.csv"),
+    "feedback": Field(schema._is_str, required=False, hint="the participants' feedback CSV, e.g. feedback.csv"),
+    "ocap": Field(schema._is_bool, required=False),
 }
 
 
@@ -114,6 +117,9 @@ class Cohort:
     discreet_calendar: bool
     revised: dt.date
     sessions: list[Session] = field(default_factory=list)
+    fidelity: Path | None = None  # delivery report: the fidelity record CSV
+    feedback: Path | None = None  # delivery report: the participants' feedback CSV
+    ocap: bool = False  # the community holds its data under OCAP® principles
 
     @property
     def locale(self) -> str:
@@ -240,4 +246,7 @@ def load_cohort(path: Path, project: Project) -> Cohort:
         privacy=privacy, threshold=threshold, attendance=attendance, paper=paper,
         discreet_calendar=data.get("discreet_calendar", True), revised=data.get("revised", first),
         sessions=make_sessions(planned, start, duration, tz),
+        fidelity=_resolve(path.parent, data["fidelity"]) if "fidelity" in data else None,
+        feedback=_resolve(path.parent, data["feedback"]) if "feedback" in data else None,
+        ocap=data.get("ocap", False),
     )
