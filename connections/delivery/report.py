@@ -98,7 +98,9 @@ def bar_chart(rows: list[tuple[str, list[int]]], pt, t, title: str) -> tuple[str
                        'stroke="#1d2326" stroke-width="1"/>')
             if w >= 22:
                 label_text = "<5" if 0 < c < SMALL else str(c)
-                bg = ' stroke="#fff" stroke-width="3" paint-order="stroke"' if k == 1 else ""
+                bg = ""
+                if k == 1:  # a white patch under the number, so it reads on the stripes
+                    out.append(f'<rect x="{x + w / 2 - 11:.1f}" y="{y + 5}" width="22" height="14" fill="#fff"/>')
                 out.append(f'<text x="{x + w / 2:.1f}" y="{y + 16}" font-size="11" text-anchor="middle" '
                            f'fill="{inks[k]}" font-weight="700"{bg}>{_esc(label_text)}</text>')
             x += w
