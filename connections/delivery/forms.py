@@ -18,7 +18,7 @@ from ..pdf import common
 from ..pdf.engine import render_pdf
 from ..pipeline import Target
 from ..validate import Bundle
-from .render import participant_texts, stylesheets
+from .render import participant_texts, stylesheets, with_faces
 
 FORMS = ("intake-guide", "my-plan")
 
@@ -58,11 +58,14 @@ def render_form(target: Target, root: Path) -> None:
     p: FormParams = target.params
     project, agency = bundle.project, bundle.agency
     variant = bundle.variant(p.variant)
-    env = common.environment(project, variant)
+    env = with_faces(common.environment(project, variant))
     t = participant_texts(env)
     name = agency.name if agency else ""
     if p.form == "my-plan":
         local, national = common.help_lines(agency, variant, discreet=True)
+        # The worksheet keeps only lines whose names are neutral in every language (a name may say "crisis").
+        local = [hl for hl in local if not mentions_sensitive(hl.name)]
+        national = [hl for hl in national if not mentions_sensitive(hl.name)]
         title, template, author, footer = str(t.plan_title), "delivery/plan.html", "", str(t.plan_title)
         if mentions_sensitive(name):
             name = ""

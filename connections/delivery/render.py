@@ -6,6 +6,7 @@ Nothing here reads the roster: run sheets name the facilitators only, and feedba
 
 from __future__ import annotations
 
+import base64
 import csv
 import io
 from dataclasses import dataclass
@@ -46,7 +47,17 @@ class SessionView:
 
 def environment(project: Project, cohort: Cohort):  # noqa: ANN201
     """The variant's Jinja2 environment (pdf/common: Babel, css_string, css_counters)."""
-    return common.environment(project, cohort.variant)
+    return with_faces(common.environment(project, cohort.variant))
+
+
+def with_faces(env):  # noqa: ANN001, ANN201
+    """The environment with ``face_uri(kind)``: a face of the scale as an SVG data URI (1 frown … 3 smile)."""
+    if "face_uri" not in env.globals:
+        def face_uri(kind: int) -> str:
+            svg = env.get_template("delivery/face.svg.j2").render(kind=kind)
+            return "data:image/svg+xml;base64," + base64.b64encode(svg.encode()).decode()
+        env.globals["face_uri"] = face_uri
+    return env
 
 
 def texts(project: Project, cohort: Cohort):  # noqa: ANN201
