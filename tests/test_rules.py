@@ -64,12 +64,20 @@ def roster_stray_quote(p: Path) -> str:
     return "cohorts/sample/roster.csv"
 
 
+def violence_on_feedback_form(p: Path) -> str:
+    path = p / "templates/delivery/participant.txt"
+    edit(path, "I felt welcome today.", "I felt safe from violence today.")
+    line = next(n for n, x in enumerate(path.read_text(encoding="utf-8").splitlines(), 1) if "from violence" in x)
+    return f"templates/delivery/participant.txt:{line}: 'q1' prints the word 'violence' on a participant's form"
+
+
 # rule name -> (how to break a project, the output kinds whose builds must stop)
 CASES: dict[str, tuple[Callable[[Path], str], list[str]]] = {
     "discreet": (violence_on_discreet_handout, ["handouts", "manual", "site"]),
     "alt-text": (image_without_alt, ["site", "handouts", "manual"]),
     "site-settings": (bad_start_time, ["site"]),
-    "cohorts": (roster_stray_quote, ["attendance", "certificates", "calendar"]),
+    "cohorts": (roster_stray_quote, ["attendance", "certificates", "calendar", "runsheets", "report"]),
+    "forms-discreet": (violence_on_feedback_form, ["runsheets", "forms"]),
 }
 
 

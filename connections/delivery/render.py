@@ -14,6 +14,8 @@ from pathlib import Path
 
 from babel.dates import format_date, format_time
 
+from ..cohort.config import Cohort
+from ..cohort.inputs import load_inputs
 from ..context import bundle_for
 from ..discreet import mentions_sensitive
 from ..errors import UserError
@@ -24,8 +26,6 @@ from ..pdf.engine import render_pdf
 from ..pipeline import Target
 from ..project import Project
 from ..validate import Bundle
-from ..cohort.config import Cohort, load_cohort
-from ..cohort.inputs import load_inputs
 from .plan import Part, session_parts
 
 CSS = ("delivery.css",)
@@ -182,7 +182,8 @@ def fidelity_template(target: Target, root: Path) -> None:
         for p in session_parts(week, s, t):
             rows.append([str(s.number), s.date.isoformat(), p.id, p.label, str(p.minutes), "", "", ""])
         for i, m in enumerate(week.key_messages, start=1):
-            rows.append([str(s.number), s.date.isoformat(), f"message-{i}", f"{t.key_message} {i}", "", "", "", ""])
+            label = f"{t.key_message} {i}: {m}"
+            rows.append([str(s.number), s.date.isoformat(), f"message-{i}", label, "", "", "", ""])
     write_csv(target.output, [[str(c) for c in r] for r in rows])
 
 
@@ -190,6 +191,3 @@ def feedback_template(target: Target, root: Path) -> None:
     """feedback-template.csv: the columns to type each form into (no name, no code)."""
     write_csv(target.output, [["session", "q1", "q2", "q3", "q4", "comment"]])
 
-
-def load_cohort_only(root: Path, path: str) -> Cohort:
-    return load_cohort(Path(path), Project.at(root))

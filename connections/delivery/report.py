@@ -19,9 +19,20 @@ from ..context import Options, bundle_for
 from ..errors import Problems
 from ..pipeline import Target
 from ..validate import Bundle
-from .plan import NO_SECTION, part_label, planned_minutes
-from .records import (ADAPTED, COVERED, DELIVERED, END, END_QUESTIONS, SESSION_QUESTIONS, SKIPPED, Feedback,
-                      Fidelity, load_feedback, load_fidelity)
+from .plan import part_label, planned_minutes
+from .records import (
+    ADAPTED,
+    COVERED,
+    DELIVERED,
+    END,
+    END_QUESTIONS,
+    SESSION_QUESTIONS,
+    SKIPPED,
+    Feedback,
+    Fidelity,
+    load_feedback,
+    load_fidelity,
+)
 from .render import environment, participant_texts, texts, write_csv, write_pdf
 from .targets import DeliveryParams, inputs, load, out_dir, target
 
@@ -249,5 +260,3 @@ def collect(bundle: Bundle, opts: Options) -> list[Target]:
     return [target("report", inp, out / "report.pdf", report_pdf, params, files, 2),
             target("report", inp, out / "report.csv", report_csv, params, files, 0)]
 
-
-__all__ = ["NO_SECTION", "collect"]

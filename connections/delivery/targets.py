@@ -6,11 +6,11 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+from ..cohort.inputs import CohortInputs, load_inputs
 from ..context import Options
 from ..pdf import common
 from ..pipeline import Target
 from ..validate import Bundle
-from ..cohort.inputs import CohortInputs, load_inputs
 
 
 @dataclass(frozen=True)
