@@ -96,6 +96,12 @@ def _forms_discreet(bundle: Bundle, problems: Problems) -> None:
     check_forms(bundle, problems)
 
 
+def _delivery_records(bundle: Bundle, problems: Problems) -> None:
+    from .delivery.check import check_records
+
+    check_records(bundle, problems)
+
+
 def _alt_text(bundle: Bundle, problems: Problems) -> None:
     """Every image in content has alt text (the site and the tagged PDFs both need it)."""
     from .site.markdown import check_alt_text
@@ -123,6 +129,8 @@ RULES: tuple[Rule, ...] = (
     Rule("discreet", _discreet, ALL, "discreet handouts carry no word about violence or abuse"),
     Rule("forms-discreet", _forms_discreet, frozenset({"runsheets", "forms"}),
          "participants' forms carry no program name and no word about violence or abuse"),
+    Rule("delivery-records", _delivery_records, frozenset({"report"}),
+         "fidelity and feedback records named in cohort files under cohorts/"),
     Rule("alt-text", _alt_text, CONTENT, "every image has alt text"),
     Rule("site-settings", _site_settings, frozenset({"site"}), "mkdocs.yml's settings for the site"),
     Rule("catalogs", _catalogs, CONTENT | COHORT, "template catalogs are up to date with the templates"),

@@ -71,6 +71,11 @@ def violence_on_feedback_form(p: Path) -> str:
     return f"templates/delivery/participant.txt:{line}: 'q1' prints the word 'violence' on a participant's form"
 
 
+def face_number_out_of_scale(p: Path) -> str:
+    edit(p / "cohorts/sample/feedback.csv", "1,,3,3,3,", "1,,7,3,3,")
+    return "cohorts/sample/feedback.csv:2: row 2, column 'q2': expected 1, 2 or 3"
+
+
 # rule name -> (how to break a project, the output kinds whose builds must stop)
 CASES: dict[str, tuple[Callable[[Path], str], list[str]]] = {
     "discreet": (violence_on_discreet_handout, ["handouts", "manual", "site"]),
@@ -78,6 +83,7 @@ CASES: dict[str, tuple[Callable[[Path], str], list[str]]] = {
     "site-settings": (bad_start_time, ["site"]),
     "cohorts": (roster_stray_quote, ["attendance", "certificates", "calendar", "runsheets", "report"]),
     "forms-discreet": (violence_on_feedback_form, ["runsheets", "forms"]),
+    "delivery-records": (face_number_out_of_scale, ["report"]),
 }
 
 

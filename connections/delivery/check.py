@@ -41,3 +41,27 @@ def check_forms(bundle: Bundle, problems: Problems) -> None:
             if program and re.search(rf"(?<!\w){re.escape(fold(program))}(?!\w)", fold(text)):
                 problems.add(path, line, f"'{name}' names the program on a participant's form in {variant.id}; "
                              "these forms stay anonymous and neutral. Reword it")
+
+
+def check_records(bundle: Bundle, problems: Problems) -> None:
+    """Rule `delivery-records`: the fidelity and feedback records of every cohorts/*/cohort.yml, read as the
+    report reads them (a wrong value: an error by file and row; a part the content no longer has: a warning)."""
+    from ..cohort.config import load_cohort
+    from ..errors import UserError
+    from .records import load_feedback, load_fidelity
+    from .render import texts
+
+    folder = bundle.project.root / "cohorts"
+    for path in sorted(folder.glob("*/cohort.yml")) if folder.is_dir() else []:
+        try:
+            cohort = load_cohort(path, bundle.project)
+        except UserError:
+            continue  # the cohorts rule reports it
+        content = bundle.contents.get(cohort.variant.id)
+        if content is None:
+            continue
+        t = texts(bundle.project, cohort)
+        if cohort.fidelity and cohort.fidelity.is_file():
+            load_fidelity(cohort.fidelity, cohort, content.weeks, t, problems)
+        if cohort.feedback and cohort.feedback.is_file():
+            load_feedback(cohort.feedback, cohort, t, problems)

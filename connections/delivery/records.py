@@ -135,14 +135,18 @@ def load_fidelity(path: Path, cohort: Cohort, weeks: dict[int, Week], texts, pro
         item = fold(row.get(cols["item"])).replace(" ", "-")
         m = MESSAGE_ID.match(item)
         agenda = [a.section for a in week.agenda]
+        # An item the week no longer has is a warning: the content may have changed since the group met.
         if m:
             if not 1 <= int(m[1]) <= len(week.key_messages):
-                bad("item", f"week {wk} has key messages message-1 to message-{len(week.key_messages)}")
+                problems.warn(path, row.line, f"row {row.line}, column '{heads['item'] or 'item'}': week {wk} has "
+                              f"key messages message-1 to message-{len(week.key_messages)}; the row is left out of "
+                              "the report (did the content change? start again from fidelity-template.csv)")
                 continue
             item = f"message-{int(m[1])}"
         elif item not in agenda:
-            bad("item", f"expected a part of week {wk} ({', '.join(agenda)}) or message-1 to "
-                f"message-{len(week.key_messages)}; keep the item column as the template has it")
+            problems.warn(path, row.line, f"row {row.line}, column '{heads['item'] or 'item'}': week {wk} has no "
+                          f"part by this name (its parts: {', '.join(agenda)}); the row is left out of the report "
+                          "(did the content change? start again from fidelity-template.csv)")
             continue
         cell = row.get(cols["status"])
         status = ""
