@@ -122,7 +122,7 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> dict:
     path = (d / "cohort.yml").resolve()
     targets = runsheets.collect(bundle, Options(out=out, papers=("letter", "a4"), cohort=path))
     targets += report.collect(bundle, Options(out=out, papers=("letter",), cohort=path))
-    targets += forms.collect(bundle, Options(out=out, papers=("letter",)))
+    targets += forms.collect(bundle, Options(out=out, variants=("en", "fr"), papers=("letter",)))
     targets += forms.collect(bundle, Options(out=out, variants=("fr",), papers=("letter",), large_print=True))
     result = run(targets, proj, out, quiet=True)
     assert not result.failed, result.failed
