@@ -242,6 +242,8 @@ class PageWriter:
                           "links": [(p, f"../../handouts/{v}/week-{w.week.number if w.week else 0}-{p}.pdf")
                                     for p in papers]} for w in weeks],
             "manual": [(p, f"../../manual/{v}/facilitator-manual-{p}.pdf") for p in papers],
+            "forms": {form: [(p, f"../../forms/{v}/{form}-{p}.pdf") for p in papers]
+                      for form in ("intake-guide", "my-plan")},
         }
 
     def write(self, docs: Path) -> list:
