@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from functools import lru_cache
 from pathlib import Path
 
 from . import config_options as co
@@ -58,6 +59,33 @@ class LanguageTag(co.Option):
         raise co.ValidationError("a language tag such as en, fr, iu or fr-CA")
 
 
+def national_line_ids() -> tuple[str, ...]:
+    """The ids of the national help lines shipped in data/national_lines.yml, in the file's order."""
+    return tuple(str(item["id"]) for item in _national_data()["lines"])
+
+
+# The national lines a variant prints when its variant.yml does not list them: every variant prints the
+# overdose response line (the content discusses not using alone); the adaptation for Indigenous
+# communities adds the residential-schools and MMIWG2S+ lines its weeks refer to.
+DEFAULT_NATIONAL_LINES: dict[str, tuple[str, ...]] = {
+    "source": ("hope-for-wellness", "kids-help-phone", "988", "overdose-response"),
+    "translation": ("hope-for-wellness", "kids-help-phone", "988", "overdose-response"),
+    "adaptation": ("hope-for-wellness", "irs-crisis", "mmiwg", "kids-help-phone", "988", "overdose-response"),
+}
+
+
+class NationalLineId(co.Option):
+    """The id of a line in data/national_lines.yml (988 may be written unquoted)."""
+
+    def check(self, value: object, ctx: co.Context, where: tuple) -> object:
+        ids = national_line_ids()
+        text = str(value) if isinstance(value, (str, int)) and not isinstance(value, bool) else None
+        if text is not None and text.strip().lower() in ids:
+            return text.strip().lower()
+        raise co.ValidationError(message=f"national line {co.show(value)} is not one of the toolkit's national "
+                                 f"lines; expected ids among: {', '.join(ids)}")
+
+
 VARIANT_OPTIONS: dict[str, co.Option] = {
     "label": co.Text(required=True),
     "locale": co.Locale(required=True, hint="a Babel locale such as en_CA, fr_CA or iu"),
@@ -68,6 +96,8 @@ VARIANT_OPTIONS: dict[str, co.Option] = {
     "discreet_name": co.Text(required=True),
     "content_date": co.Date(required=True),
     "order": co.Integer(1),
+    "national_lines": co.ListOf(NationalLineId(), expected="a list of national line ids, e.g. [hope-for-wellness, "
+                                "kids-help-phone, 988, overdose-response]"),
 }
 
 
@@ -101,6 +131,7 @@ def load_variant_config(directory: Path, problems: Problems) -> Variant | None:
         content_date=data.get("content_date", dt.date(2026, 1, 1)),
         order=data.get("order", 100),
         directory=directory,
+        national_lines=tuple(dict.fromkeys(data["national_lines"])) if "national_lines" in data else None,
         lines={k: loc.line(k) for k in VARIANT_OPTIONS if k in loc.data},
     )
 
@@ -268,14 +299,55 @@ HELP_LINE_OPTIONS: dict[str, co.Option] = {
     "number": co.Phone(required=True),
     "hours": co.TextByLanguage(),
     "languages": co.TextByLanguage(),
+    "audience": co.TextByLanguage(),
     "last_verified": co.Date(not_future=True),
     "discreet_ok": co.Boolean(),
+}
+
+
+def _split_child_welfare(text: str) -> tuple[str, str]:
+    """'Sample CAS, 555-010-0199' -> ('Sample CAS', '555-010-0199'); the whole text as the name otherwise."""
+    name, sep, tail = text.rpartition(",")
+    if sep and name.strip() and co.PHONE_RE.match(tail.strip()):
+        return name.strip(), tail.strip()
+    return text.strip(), ""
+
+
+class ChildWelfare(co.Option):
+    """``child_welfare: {name: …, phone: …}``; the old single text still works, with a warning.
+
+    Why: content reads ``[[agency.child_welfare]]`` inside sentences ("ask … for advice"), in English and
+    French, so the name must not carry a phone number; the phone has its own placeholder.
+    """
+
+    FIELDS: dict[str, co.Option] = {"name": co.Text(required=True, hint="e.g. Sample County Children's Aid Society"),
+                                    "phone": co.Phone()}
+
+    def run(self, value: object, ctx: co.Context, where: tuple, name: str) -> object:
+        if isinstance(value, str) and value.strip():
+            agency, phone = _split_child_welfare(value)
+            ctx.warn(where, f"child_welfare is one text ({value.strip()!r}), read inside sentences of the content; "
+                     "write the agency's name and its phone apart (one text is deprecated): "
+                     f"child_welfare: {{name: {agency}, phone: {phone or '…'}}}")
+            return {"name": agency, "phone": phone}
+        if isinstance(value, dict):
+            return co.SubConfig(self.FIELDS, "child-welfare agency").run(value, ctx, where, name)
+        ctx.error(where, f"field 'child_welfare' should be the local child-welfare agency's name and phone, "
+                  f"written 'child_welfare: {{name: …, phone: …}}', not {co.show(value)}")
+        return co.INVALID
+
+
+EMERGENCY_OPTIONS: dict[str, co.Option] = {
+    "number": co.Phone(required=True, hint="9-1-1 where it exists, else the local police and ambulance number"),
+    "label": co.TextByLanguage(),
 }
 
 AGENCY_OPTIONS: dict[str, co.Option] = {
     "name": co.Text(required=True),
     "province": co.Text(required=True, hint="e.g. Ontario"),
-    "child_welfare": co.Text(required=True, hint="the local child-welfare agency's name and phone"),
+    "child_welfare": ChildWelfare(required=True, hint="the local child-welfare agency's name and phone, "
+                                  "written child_welfare: {name: …, phone: …}"),
+    "emergency": co.SubConfig(EMERGENCY_OPTIONS, "emergency number"),
     "address": co.Text(),
     "phone": co.Phone(),
     "logo": co.File(inside_project=True, image=True, what="logo file"),
@@ -291,7 +363,7 @@ def _help_line(ok: dict) -> HelpLine | None:
         return None
     texts: dict[str, str] = {}
     by_language: dict[str, dict[str, str]] = {}
-    for name in ("name", "hours", "languages"):
+    for name in ("name", "hours", "languages", "audience"):
         value = ok.get(name, "")
         if isinstance(value, dict):  # one text per language: English (or the first given) by default
             by_language[name] = value
@@ -301,17 +373,48 @@ def _help_line(ok: dict) -> HelpLine | None:
                     discreet_ok=ok.get("discreet_ok", True), by_language=by_language, **texts)  # type: ignore[arg-type]
 
 
-def load_national_lines(lang: str) -> list[HelpLine]:
-    """National help lines shipped with the toolkit, named in ``lang`` when a translation exists."""
-    data = load_yaml(NATIONAL_LINES.read_text(encoding="utf-8")).data
-    lines = []
-    for item in data["lines"]:
-        names = item["name"]
-        lines.append(HelpLine(name=names.get(lang, names["en"]), number=item["number"],
-                              hours=item.get("hours", {}).get(lang, item.get("hours", {}).get("en", "")),
-                              languages=item.get("languages", {}).get(lang, item.get("languages", {}).get("en", "")),
-                              last_verified=item.get("last_verified"), discreet_ok=True))
-    return lines
+def _national_data() -> dict:
+    return _national_cached(NATIONAL_LINES.stat().st_mtime_ns)
+
+
+@lru_cache(maxsize=2)
+def _national_cached(mtime: int) -> dict:
+    return load_yaml(NATIONAL_LINES.read_text(encoding="utf-8")).data
+
+
+def _in(texts: object, lang: str) -> str:
+    """The text for ``lang`` (or its base language), else the English; texts is one text or {lang: text}."""
+    if not isinstance(texts, dict):
+        return str(texts or "")
+    return str(texts.get(lang) or texts.get(lang.split("-")[0]) or texts.get("en", ""))
+
+
+def load_national_lines(lang: str, ids: tuple[str, ...] | None = None) -> list[HelpLine]:
+    """National help lines shipped with the toolkit, in ``lang`` when a translation exists.
+
+    ``ids``: the lines to print, in that order (a variant's choice); None: every line.
+    """
+    items = {str(item["id"]): item for item in _national_data()["lines"]}
+    base = lang.split("-")[0]
+    fields = ("name", "hours", "languages", "audience", "discreet_name")
+
+    def english(item: dict) -> bool:  # no text in this language: printed in English, and marked so
+        return base != "en" and lang not in item["name"] and base not in item["name"]
+
+    return [HelpLine(id=i, name=_in(item["name"], lang), number=str(item["number"]),
+                     hours=_in(item.get("hours"), lang), languages=_in(item.get("languages"), lang),
+                     audience=_in(item.get("audience"), lang), discreet_name=_in(item.get("discreet_name"), lang),
+                     last_verified=item.get("last_verified"), discreet_ok=True,
+                     text_lang=dict.fromkeys(fields, "en") if english(item) else {})  # for screen readers
+            for i, item in ((i, items[i]) for i in (ids if ids is not None else tuple(items)) if i in items)]
+
+
+def national_lines_for(variant: Variant) -> list[HelpLine]:
+    """The national lines ``variant`` prints: its variant.yml list, else its relation's default."""
+    ids = variant.national_lines
+    if ids is None:
+        ids = DEFAULT_NATIONAL_LINES.get(variant.relation, DEFAULT_NATIONAL_LINES["source"])
+    return load_national_lines(variant.lang, ids)
 
 
 def load_agency(path: Path, problems: Problems, lang: str = "en") -> Agency | None:
@@ -329,8 +432,15 @@ def load_agency(path: Path, problems: Problems, lang: str = "en") -> Agency | No
         return None
     logo = data.get("logo")
     quick_exit_url = data.get("quick_exit_url", "https://weather.gc.ca/")
+    emergency = HelpLine(name="", number="9-1-1", id="emergency")
+    if "number" in data.get("emergency", {}):
+        label = data["emergency"].get("label", "")
+        emergency = HelpLine(name=_in(label, "en") if isinstance(label, dict) else label,
+                             number=data["emergency"]["number"], id="emergency",
+                             by_language={"name": label} if isinstance(label, dict) else {})
     return Agency(
-        name=data["name"], province=data["province"], child_welfare=data["child_welfare"],
+        name=data["name"], province=data["province"], child_welfare=data["child_welfare"].get("name", ""),
+        child_welfare_phone=data["child_welfare"].get("phone", ""), emergency=emergency,
         address=data.get("address", ""), phone=data.get("phone", ""), logo=logo, help_lines=lines,
         national_lines=load_national_lines(lang) if data.get("show_national_lines", True) else [],
         quick_exit_url=quick_exit_url, path=path,

@@ -82,6 +82,8 @@ class Variant:
     content_date: dt.date
     order: int
     directory: Path
+    # ids of the national help lines printed (data/national_lines.yml), in order; None: the relation's default
+    national_lines: tuple[str, ...] | None = None
     # line of each field in variant.yml, for messages that point at it (not part of the variant's identity)
     lines: dict[str, int] = field(default_factory=dict, compare=False, repr=False)
 
@@ -105,6 +107,9 @@ class HelpLine:
     number: str
     hours: str = ""
     languages: str = ""
+    audience: str = ""  # who the line is for ("For Indigenous peoples across Canada")
+    id: str = ""  # a national line's id in data/national_lines.yml; "emergency" for the agency's emergency number
+    discreet_name: str = ""  # a national line's name on discreet handouts, when its own name is not neutral
     last_verified: dt.date | None = None
     discreet_ok: bool = True  # safe to print on a discreet handout
     by_language: dict[str, dict[str, str]] = field(default_factory=dict)  # field -> {language: text}
@@ -135,12 +140,15 @@ class HelpLine:
 class Agency:
     name: str
     province: str
-    child_welfare: str
+    child_welfare: str  # the local child-welfare agency's name (read inside sentences)
     address: str = ""
+    child_welfare_phone: str = ""
     phone: str = ""
     logo: Path | None = None
     help_lines: list[HelpLine] = field(default_factory=list)
     national_lines: list[HelpLine] = field(default_factory=list)
+    # the local emergency number (9-1-1 where it exists), printed after the national lines
+    emergency: HelpLine = field(default_factory=lambda: HelpLine(name="", number="9-1-1", id="emergency"))
     quick_exit_url: str = "https://weather.gc.ca/"
     path: Path | None = None
 
@@ -148,6 +156,7 @@ class Agency:
         return {
             "agency.name": self.name,
             "agency.child_welfare": self.child_welfare,
+            "agency.child_welfare_phone": self.child_welfare_phone,
             "agency.phone": self.phone,
             "agency.province": self.province,
         }

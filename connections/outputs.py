@@ -54,6 +54,12 @@ KINDS: tuple[OutputKind, ...] = (
                certificates=True),
     OutputKind("calendar", "build a cohort's session calendar", "cohorts/<cohort>/sessions.ics",
                "connections.cohort.calendar", cohort=True),
+    OutputKind("runsheets", "build a cohort's session run sheets, fidelity checklists and feedback forms",
+               "cohorts/<cohort>/runsheets-<paper>.pdf", "connections.delivery.runsheets", papers=True, cohort=True),
+    OutputKind("report", "build a cohort's delivery report (PDF and CSV) from its records",
+               "cohorts/<cohort>/report.pdf", "connections.delivery.report", cohort=True),
+    OutputKind("forms", "build the intake conversation guide and the planning worksheet",
+               "forms/<variant>/<form>-<paper>.pdf", "connections.delivery.forms", papers=True, print_options=True),
 )
 
 

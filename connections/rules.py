@@ -21,7 +21,7 @@ from .validate import Bundle
 ALL: frozenset[str] = frozenset({"*"})
 PRINT = frozenset({"handouts", "manual"})
 CONTENT = frozenset({"site", "handouts", "manual"})
-COHORT = frozenset({"attendance", "certificates", "calendar"})
+COHORT = frozenset({"attendance", "certificates", "calendar", "runsheets", "report"})
 
 
 @dataclass(frozen=True)
@@ -97,6 +97,18 @@ def _svgs(bundle: Bundle, problems: Problems) -> None:
     check_project_svgs(bundle, problems)
 
 
+def _forms_discreet(bundle: Bundle, problems: Problems) -> None:
+    from .delivery.check import check_forms
+
+    check_forms(bundle, problems)
+
+
+def _delivery_records(bundle: Bundle, problems: Problems) -> None:
+    from .delivery.check import check_records
+
+    check_records(bundle, problems)
+
+
 def _reading_level(bundle: Bundle, problems: Problems) -> None:
     from .readability import check_reading_level
 
@@ -113,6 +125,10 @@ def _site_settings(bundle: Bundle, problems: Problems) -> None:
 RULES: tuple[Rule, ...] = (
     Rule("discreet", _discreet, ALL, "discreet handouts carry no word about violence or abuse"),
     Rule("svg", _svgs, ALL, "SVG images are plain drawings: no script, entity or outside reference"),
+    Rule("forms-discreet", _forms_discreet, frozenset({"runsheets", "forms"}),
+         "participants' forms carry no program name and no word about violence or abuse"),
+    Rule("delivery-records", _delivery_records, frozenset({"report"}),
+         "fidelity and feedback records named in cohort files under cohorts/"),
     Rule("site-settings", _site_settings, frozenset({"site"}), "mkdocs.yml's settings for the site"),
     Rule("catalogs", _catalogs, CONTENT | COHORT, "template catalogs are up to date with the templates"),
     Rule("parity", _parity, CONTENT, "a translation keeps its source's structure (warnings)"),

@@ -25,7 +25,7 @@ if TYPE_CHECKING:
 
 PLACEHOLDER_RE = re.compile(r"\[\[\s*([^\]]*?)\s*\]\]")
 ALLOWED_SCHEMES = {"mailto", "tel"}
-PLACEHOLDERS = ("agency.name", "agency.child_welfare", "agency.phone", "agency.province")
+PLACEHOLDERS = ("agency.name", "agency.child_welfare", "agency.child_welfare_phone", "agency.phone", "agency.province")
 # Elements that run code, embed documents, load styles or change where links go.
 CODE_TAGS = {"script", "iframe", "object", "embed", "frame", "frameset", "applet", "base", "meta", "link",
              "portal", "noscript", "template", "form", "input", "button", "select", "textarea", "svg", "math",

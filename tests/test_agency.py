@@ -12,7 +12,7 @@ from tests.conftest import REPO, run_build
 
 AGENCY = """name: Test Agency
 province: Ontario
-child_welfare: Test Child Welfare, 555-0100
+child_welfare: {name: Test Child Welfare, phone: 555-0100}
 help_lines:
   - name: {en: Family Health Line, fr: Ligne santé familiale}
     number: 555-0101

@@ -84,13 +84,14 @@ CASES: dict[str, tuple[str, list[str]]] = {
         f"{W2}:63: link or image 'video.html' points at a file that does not exist"]),
     "event-handler.md": (W2, [f"{W2}:63: inline event handler 'onclick=' is not allowed in content; remove it"]),
     "unknown-placeholder.md": (W2, [f"{W2}:80: unknown placeholder '[[agency.police]]'; expected one of: "
-                                    "[[agency.name]], [[agency.child_welfare]], [[agency.phone]], "
+                                    "[[agency.name]], [[agency.child_welfare]], [[agency.child_welfare_phone]], "
+                                    "[[agency.phone]], "
                                     "[[agency.province]]"]),
     "bad-locale.yml": ("content/en/variant.yml", [
         "content/en/variant.yml:2: locale 'xx_YY' is not known to Babel; use one such as en_CA, fr_CA, iu or csw"]),
     "agency-missing-field.yml": ("agency.yml", [
         "agency.yml:1: missing field 'child_welfare' in the agency configuration (the local child-welfare "
-        "agency's name and phone)",
+        "agency's name and phone, written child_welfare: {name: …, phone: …})",
         "agency.yml:4: missing field 'number' in the help line"]),
     "duplicate-key.md": (W2, [f"{W2}:4: duplicate key 'title' on line 4; it was first given on line 3 — keep one"]),
     "agency-duplicate-key.yml": ("agency.yml", [

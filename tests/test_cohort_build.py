@@ -276,9 +276,10 @@ def test_sample_cohort_is_part_of_the_full_build(built: dict, tmp_path: Path) ->
     report = run(made, proj, tmp_path, quiet=True)
     assert not report.failed, report.failed
     res = tmp_path / "cohorts" / "sample-2027-spring"
-    assert sorted(f.name for f in res.iterdir()) == ["attendance-letter.pdf", "certificates.pdf", "sessions.ics",
-                                                     "signin-letter.pdf", "summary-totals.csv", "summary.csv",
-                                                     "summary.pdf"]
+    assert sorted(f.name for f in res.iterdir()) == [
+        "attendance-letter.pdf", "certificates.pdf", "feedback-letter.pdf", "feedback-template.csv",
+        "fidelity-letter.pdf", "fidelity-template.csv", "report.csv", "report.pdf", "runsheets-letter.pdf",
+        "sessions.ics", "signin-letter.pdf", "summary-totals.csv", "summary.csv", "summary.pdf"]
     text = " ".join(pages(res / "attendance-letter.pdf"))
     assert "Tuesday, March 2, 2027" in text and "Attendance" in text
     assert [t for k in KINDS if k.cohort for t in k.collect(bundle, Options(out=tmp_path, variants=("fr",),

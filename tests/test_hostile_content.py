@@ -34,13 +34,13 @@ SVG_FIX = "remove it, or save the drawing again as plain SVG (e.g. Inkscape: Sav
 
 # fixture -> the exact error lines `check` and `site` print
 CASES: dict[str, list[str]] = {
-    "multiline-onerror.md": [f"{W2}:60: inline event handler 'onerror=' is not allowed in content; remove it"],
-    "multiline-javascript-href.md": [f"{W2}:60: {JS}"],
-    "entity-javascript-link.md": [f"{W2}:60: {JS}"],
-    "attr-list-handler.md": [f"{W2}:61: inline event handler 'onclick=' is not allowed in content; remove it"],
-    "css-escape-style.md": [f"{W2}:60: {STYLE}", f"{W2}:60: " + REMOTE.format("https://example.org/x.png")],
-    "image-set-style.md": [f"{W2}:60: {STYLE}", f"{W2}:60: " + REMOTE.format("https://example.org/x.png")],
-    "reference-style-remote.md": [f"{W2}:62: " + REMOTE.format("https://example.org/lake.png")],
+    "multiline-onerror.md": [f"{W2}:63: inline event handler 'onerror=' is not allowed in content; remove it"],
+    "multiline-javascript-href.md": [f"{W2}:63: {JS}"],
+    "entity-javascript-link.md": [f"{W2}:63: {JS}"],
+    "attr-list-handler.md": [f"{W2}:64: inline event handler 'onclick=' is not allowed in content; remove it"],
+    "css-escape-style.md": [f"{W2}:63: {STYLE}", f"{W2}:63: " + REMOTE.format("https://example.org/x.png")],
+    "image-set-style.md": [f"{W2}:63: {STYLE}", f"{W2}:63: " + REMOTE.format("https://example.org/x.png")],
+    "reference-style-remote.md": [f"{W2}:65: " + REMOTE.format("https://example.org/lake.png")],
     "svg-remote-image.md": [
         "content/en/remote-image.svg:2: 'https://example.org/x.png' in href= is not a reference inside the drawing "
         f"(#id): the SVG would load another file or host; {SVG_FIX}"],

@@ -72,19 +72,34 @@ def roster_stray_quote(p: Path) -> str:
     return "cohorts/sample/roster.csv"
 
 
+def violence_on_feedback_form(p: Path) -> str:
+    path = p / "templates/delivery/participant.txt"
+    edit(path, "I felt welcome today.", "I felt safe from violence today.")
+    line = next(n for n, x in enumerate(path.read_text(encoding="utf-8").splitlines(), 1) if "from violence" in x)
+    return f"templates/delivery/participant.txt:{line}: 'q1' prints the word 'violence' on a participant's form"
+
+
+def face_number_out_of_scale(p: Path) -> str:
+    edit(p / "cohorts/sample/feedback.csv", "1,,3,3,3,", "1,,7,3,3,")
+    return "cohorts/sample/feedback.csv:2: row 2, column 'q2': expected 1, 2 or 3"
+
+
 # rule name -> (how to break a project, the output kinds whose builds must stop)
 CASES: dict[str, tuple[Callable[[Path], str], list[str]]] = {
     "discreet": (violence_on_discreet_handout, ["handouts", "manual", "site"]),
     "alt-text": (image_without_alt, ["site", "handouts", "manual"]),  # a loading rule (validate.load_bundle)
     "svg": (svg_with_a_remote_image, ["site", "handouts", "calendar"]),
     "site-settings": (bad_start_time, ["site"]),
-    "cohorts": (roster_stray_quote, ["attendance", "certificates", "calendar"]),
+    "cohorts": (roster_stray_quote, ["attendance", "certificates", "calendar", "runsheets", "report"]),
+    "forms-discreet": (violence_on_feedback_form, ["runsheets", "forms"]),
+    "delivery-records": (face_number_out_of_scale, ["report"]),
 }
 
 
 def test_every_rule_has_a_case_here() -> None:
-    """A new rule in the registry gets its case in this file (the catalogs rule has its own tests)."""
-    assert {r.name for r in RULES} - set(CASES) <= {"catalogs", "parity", "glossary", "typography"}
+    """A new rule in the registry gets its case in this file (catalogs and the warning-only rules have their own
+    test files)."""
+    assert {r.name for r in RULES} - set(CASES) <= {"catalogs", "parity", "glossary", "typography", "reading-level"}
 
 
 def build_args(kind: str, project: Path) -> list[str]:

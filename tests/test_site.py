@@ -306,6 +306,8 @@ def test_downloads_point_at_the_pdf_paths_of_the_contract(built: Path) -> None:
         dist = (built / "dist").resolve()
         expected = {dist / "handouts" / variant / f"week-{n}-{p}.pdf" for n in range(1, 7) for p in ("letter", "a4")}
         expected |= {dist / "manual" / variant / f"facilitator-manual-{p}.pdf" for p in ("letter", "a4")}
+        expected |= {dist / "forms" / variant / f"{f}-{p}.pdf" for f in ("intake-guide", "my-plan")
+                     for p in ("letter", "a4")}
         assert pdfs == expected
 
 

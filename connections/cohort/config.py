@@ -53,6 +53,9 @@ COHORT_OPTIONS: dict[str, co.Option] = {
     "paper": co.Choice(PAPERS),
     "discreet_calendar": co.Boolean(),
     "revised": co.Date(),
+    "fidelity": co.File(what="fidelity record", missing="{what} '{value}' not found next to the cohort file"),
+    "feedback": co.File(what="feedback record", missing="{what} '{value}' not found next to the cohort file"),
+    "ocap": co.Boolean(),
 }
 
 
@@ -94,6 +97,9 @@ class Cohort:
     discreet_calendar: bool
     revised: dt.date
     sessions: list[Session] = field(default_factory=list)
+    fidelity: Path | None = None  # delivery report: the fidelity record CSV
+    feedback: Path | None = None  # delivery report: the participants' feedback CSV
+    ocap: bool = False  # the community holds its data under OCAP® principles
 
     @property
     def locale(self) -> str:
@@ -188,4 +194,7 @@ def load_cohort(path: Path, project: Project) -> Cohort:
         privacy=privacy, threshold=threshold, attendance=attendance, paper=paper,
         discreet_calendar=data.get("discreet_calendar", True), revised=data.get("revised", first),
         sessions=make_sessions(planned, start, duration, tz),
+        fidelity=data.get("fidelity"),
+        feedback=data.get("feedback"),
+        ocap=data.get("ocap", False),
     )

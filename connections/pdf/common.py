@@ -6,6 +6,7 @@ so incremental builds are right, and must print help lines and page labels the s
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from functools import lru_cache
 from pathlib import Path
@@ -15,7 +16,7 @@ from markupsafe import Markup
 
 from .. import references
 from ..i18n import make_env
-from ..loader import load_national_lines
+from ..loader import national_lines_for
 from ..model import Agency, HelpLine, Variant
 from ..project import Project
 
@@ -106,12 +107,36 @@ def ui_lang(project: Project, variant: Variant) -> str:
 
 
 def help_lines(agency: Agency | None, variant: Variant, discreet: bool) -> tuple[list[HelpLine], list[HelpLine]]:
-    """Local lines from agency.yml, then the national lines in the variant's language.
+    """Local lines from agency.yml, then the variant's national lines and the agency's emergency number.
 
-    A discreet handout keeps only local lines marked ``discreet_ok`` (national lines have neutral names).
+    A discreet handout keeps only local lines marked ``discreet_ok``, and only national lines whose name
+    (or neutral ``discreet_name``) carries no word of data/discreet_words.yml; an audience with such a
+    word is left off.
     """
     if agency is None:
         return [], []
     local = [hl.localized(variant.lang) for hl in agency.help_lines if hl.discreet_ok or not discreet]
-    national = load_national_lines(variant.lang) if agency.national_lines else []
+    national = national_lines_for(variant) if agency.national_lines else []
+    national.append(agency.emergency.localized(variant.lang))
+    if discreet:
+        national = discreet_lines(national, variant.lang)
     return local, national
+
+
+def discreet_lines(lines: list[HelpLine], lang: str) -> list[HelpLine]:
+    """The lines safe on a discreet handout in ``lang``, named neutrally, audiences with flagged words dropped."""
+    from ..discreet import word_lists
+
+    lists = word_lists()
+    words = lists.get(lang.replace("_", "-").split("-")[0].lower()) or lists.get("en")
+    if words is None:
+        return lines
+    out = []
+    for line in lines:
+        name = line.name if not words.find(line.name) else line.discreet_name
+        if line.id == "emergency" and name != line.name:
+            name = ""  # the agency's label names the police: printed as "Emergency", the number always kept
+        elif (line.name and not name) or words.find(name):
+            continue
+        out.append(dataclasses.replace(line, name=name, audience="" if words.find(line.audience) else line.audience))
+    return out

@@ -20,8 +20,8 @@ from markupsafe import Markup
 from ..agenda import is_builtin
 from ..errors import UserError
 from ..i18n import format_date
-from ..loader import load_national_lines
-from ..model import Module, Section, Variant, VariantContent, Week
+from ..loader import national_lines_for
+from ..model import HelpLine, Module, Section, Variant, VariantContent, Week
 from ..translation.tracking import FRONT, REVIEW, module_status
 from ..validate import Bundle
 from .markdown import LinkMapper, page_name, section_markdown
@@ -220,14 +220,18 @@ class PageWriter:
         return out
 
     def help_lines(self) -> tuple[list[dict], list[dict]]:
-        local = [{"name": h.name, "number": h.number, "tel": _tel(h.number), "hours": h.hours,
-                  "languages": h.languages, "verified": self.date(h.last_verified), "text_lang": h.text_lang}
-                 for h in (line.localized(self.variant.lang) for line in self.agency.help_lines)]
-        national = []
-        if self.agency.national_lines:
-            national = [{"name": h.name, "number": h.number, "tel": _tel(h.number), "hours": h.hours,
-                         "languages": h.languages, "verified": self.date(h.last_verified), "text_lang": {}}
-                        for h in load_national_lines(self.variant.lang)]
+        """Local lines (with their dates), then the variant's national lines and the agency's emergency number."""
+        def row(h: HelpLine, verified: bool = True) -> dict:
+            return {"id": h.id, "name": h.name, "number": h.number, "tel": _tel(h.number), "hours": h.hours,
+                    "languages": h.languages, "audience": h.audience,
+                    "verified": self.date(h.last_verified) if verified else "", "text_lang": h.text_lang}
+
+        local = [row(line.localized(self.variant.lang)) for line in self.agency.help_lines]
+        national = [row(h) for h in national_lines_for(self.variant)] if self.agency.national_lines else []
+        emergency = self.agency.emergency.localized(self.variant.lang)
+        national.append(row(emergency, verified=False) | {
+            "name": emergency.name or self.labels["emergency"],
+            "hours": self.labels["emergency_for"], "text_lang": emergency.text_lang if emergency.name else {}})
         return local, national
 
     def downloads(self, weeks: list[PageModule]) -> dict:
@@ -238,6 +242,8 @@ class PageWriter:
                           "links": [(p, f"../../handouts/{v}/week-{w.week.number if w.week else 0}-{p}.pdf")
                                     for p in papers]} for w in weeks],
             "manual": [(p, f"../../manual/{v}/facilitator-manual-{p}.pdf") for p in papers],
+            "forms": {form: [(p, f"../../forms/{v}/{form}-{p}.pdf") for p in papers]
+                      for form in ("intake-guide", "my-plan")},
         }
 
     def write(self, docs: Path) -> list:
