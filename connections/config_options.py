@@ -305,9 +305,10 @@ class File(Option):
     """A file named relative to the configuration file: it must exist; optionally inside the project, an image."""
 
     def __init__(self, *, inside_project: bool = False, image: bool = False, what: str = "file",
-                 missing: str = "", **kw: Any) -> None:
+                 missing: str = "", may_be_missing: bool = False, **kw: Any) -> None:
         super().__init__(**kw)
         self.inside_project, self.image, self.what, self.missing = inside_project, image, what, missing
+        self.may_be_missing = may_be_missing  # a record kept during the program: named before it exists
 
     def check(self, value: Any, ctx: Context, where: tuple) -> Any:
         if not isinstance(value, str) or not value.strip():
@@ -320,7 +321,7 @@ class File(Option):
                                   "(relative to this one)") from None
         if self.inside_project and not path.is_relative_to(ctx.root.resolve()):
             raise ValidationError(message=f"the {_name(where)} must be a file inside the project folder")
-        if not path.is_file():
+        if not path.is_file() and not (self.may_be_missing and not path.exists()):
             raise ValidationError(message=(self.missing or "{what} '{value}' not found").format(
                 what=self.what, value=value))
         if self.image and image_kind(path) is None:

@@ -53,8 +53,8 @@ COHORT_OPTIONS: dict[str, co.Option] = {
     "paper": co.Choice(PAPERS),
     "discreet_calendar": co.Boolean(),
     "revised": co.Date(),
-    "fidelity": co.File(what="fidelity record", missing="{what} '{value}' not found next to the cohort file"),
-    "feedback": co.File(what="feedback record", missing="{what} '{value}' not found next to the cohort file"),
+    "fidelity": co.File(what="fidelity record", may_be_missing=True),  # filled in as the sessions go
+    "feedback": co.File(what="feedback record", may_be_missing=True),
     "ocap": co.Boolean(),
 }
 

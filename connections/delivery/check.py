@@ -22,15 +22,15 @@ _SET = re.compile(r"\{%\s*set\s+(\w+)\s*=")
 def check_forms(bundle: Bundle, problems: Problems) -> None:
     project = bundle.project
     path = project.templates / "delivery" / "participant.txt"
-    if not path.is_file():
-        return
+    if not path.is_file() or not (project.templates / "delivery" / "texts.txt").is_file():
+        return  # a project without the delivery templates prints no participant forms
     lines = {m[1]: n for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1)
              for m in [_SET.search(line)] if m}
     for variant in bundle.variants:
         words = list_for(variant, bundle)
         env = common.environment(project, variant)
         texts = env.get_template("delivery/participant.txt").module
-        program = str(env.get_template("delivery/texts.txt").module.program_name)
+        program = str(getattr(env.get_template("delivery/texts.txt").module, "program_name", ""))
         for name, line in lines.items():
             text = str(getattr(texts, name, ""))
             word = words.find(text) if words else None
@@ -58,7 +58,8 @@ def check_records(bundle: Bundle, problems: Problems) -> None:
         except UserError:
             continue  # the cohorts rule reports it
         content = bundle.contents.get(cohort.variant.id)
-        if content is None:
+        records = [r for r in (cohort.fidelity, cohort.feedback) if r is not None and r.is_file()]
+        if content is None or not records:
             continue
         t = texts(bundle.project, cohort)
         if cohort.fidelity and cohort.fidelity.is_file():

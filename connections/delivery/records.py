@@ -8,6 +8,7 @@ hold a participant's own words, and a message may be read over someone's shoulde
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -83,8 +84,11 @@ class Feedback:
     rows: list[FeedbackRow] = field(default_factory=list)
 
     def answers(self, session: int | str, question: int) -> list[int]:
-        return [r.answers[question] for r in self.rows if r.session == session
-                and question < len(r.answers) and r.answers[question] is not None]  # type: ignore[misc]
+        out: list[int] = []
+        for r in self.rows:
+            if r.session == session and question < len(r.answers) and (answer := r.answers[question]) is not None:
+                out.append(answer)
+        return out
 
     def forms(self, session: int | str) -> int:
         return sum(1 for r in self.rows if r.session == session)
@@ -102,7 +106,7 @@ def _match(cell: str, words: dict[str, tuple[str, ...]], localized: dict[str, st
     return None
 
 
-def _headings(texts, ids: dict[str, tuple[str, ...]]) -> dict[str, str]:  # noqa: ANN001
+def _headings(texts, ids: Mapping[str, tuple[str, ...]]) -> dict[str, str]:  # noqa: ANN001
     return {k: str(getattr(texts, f"col_{k}", "")) for k in ids}
 
 
