@@ -150,27 +150,29 @@ def cmd_build(kinds: list[OutputKind]) -> Callable[[argparse.Namespace, Path], i
 
 
 def cmd_status(args: argparse.Namespace, root: Path) -> int:
-    from .translation.commands import status
+    from .translation.commands import StatusOptions, status
 
-    return status(root, args)
+    return status(root, StatusOptions(tuple(args.variant or ()), args.json, args.diff, args.fail_under,
+                                      _resolved(args.html)))
 
 
 def cmd_mark_current(args: argparse.Namespace, root: Path) -> int:
     from .translation.commands import mark_current
 
-    return mark_current(root, args)
+    return mark_current(root, list(args.what))
 
 
 def cmd_translate(args: argparse.Namespace, root: Path) -> int:
+    from .translation.xliff_cli import options_from as translate_options
     from .translation.xliff_cli import run
 
-    return run(root, args)
+    return run(root, translate_options(args))
 
 
 def cmd_serve(args: argparse.Namespace, root: Path) -> int:
     from .site.serve import serve
 
-    return serve(root, args)
+    return serve(root, args.variant, args.dev_addr)
 
 
 def cmd_catalogs(args: argparse.Namespace, root: Path) -> int:

@@ -8,7 +8,6 @@ stays on screen until it is fixed.
 
 from __future__ import annotations
 
-import argparse
 import logging
 import shutil
 import signal
@@ -78,13 +77,13 @@ def _stop(signum, frame) -> None:
     raise KeyboardInterrupt  # a terminated server cleans up like Ctrl-C
 
 
-def serve(root: Path, args: argparse.Namespace) -> int:
+def serve(root: Path, variant: str | None = None, dev_addr: str = "127.0.0.1:8000") -> int:
     from mkdocs.livereload import LiveReloadServer
 
     signal.signal(signal.SIGTERM, _stop)
 
     project = Project.at(root)
-    host, port = _parse_addr(getattr(args, "dev_addr", None) or "127.0.0.1:8000")
+    host, port = _parse_addr(dev_addr or "127.0.0.1:8000")
     handler = logging.StreamHandler(sys.stderr)
     handler.setFormatter(logging.Formatter("%(levelname)-7s -  %(message)s"))
     mk = logging.getLogger("mkdocs")
@@ -97,7 +96,7 @@ def serve(root: Path, args: argparse.Namespace) -> int:
     try:
         builder.build()
         bundle, _ = bundle_for(project.root)
-        variant = getattr(args, "variant", None) or bundle.variants[0].id
+        variant = variant or bundle.variants[0].id
         if variant not in {v.id for v in bundle.variants}:
             raise UserError(f"content/{variant}:0: no such variant '{variant}'; expected one of: "
                             + ", ".join(v.id for v in bundle.variants))

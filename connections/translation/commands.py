@@ -6,7 +6,6 @@ status of every other file, and mark a file done as long as that file and its so
 
 from __future__ import annotations
 
-import argparse
 import json
 import os
 import shutil
@@ -243,9 +242,20 @@ def _print_diff(bundle: Bundle, spec: Spec, as_json: bool) -> None:
         print(f"  Update {where}, then: python build.py mark-current {d['mark']}\n")
 
 
-def status(root: Path, args: argparse.Namespace) -> int:
+@dataclass(frozen=True)
+class StatusOptions:
+    """`build.py status`: which variants, in which form, and the percentage under which it fails."""
+
+    variants: tuple[str, ...] = ()
+    json: bool = False
+    diff: str | None = None  # VARIANT/FILE: show what changed in the source
+    fail_under: float | None = None
+    html: Path | None = None  # also write the coordinators' report here
+
+
+def status(root: Path, args: StatusOptions) -> int:
     """Print per-variant, per-file, per-section translation status; exit 1 under --fail-under."""
-    limit = getattr(args, "fail_under", None)
+    limit = args.fail_under
     if limit is not None and not 0 <= limit <= 100:
         raise UserError(f"--fail-under should be a percentage from 0 to 100, not {limit:g}")
     bundle, problems = _load(root)
@@ -254,11 +264,11 @@ def status(root: Path, args: argparse.Namespace) -> int:
         n = len(problems.errors)
         print(f"note: the content has {n} error{'s' * (n != 1)}; files that cannot be read count as missing. "
               "Run 'python build.py check' for details.", file=sys.stderr)
-    if getattr(args, "diff", None):
+    if args.diff:
         _print_diff(bundle, parse_spec(args.diff), bool(args.json))
         return 0
-    reports = _reports(bundle, list(getattr(args, "variant", None) or []))
-    if getattr(args, "html", None):
+    reports = _reports(bundle, list(args.variants))
+    if args.html:
         from .report import write_html
 
         write_html(bundle, reports, args.html)
@@ -309,10 +319,10 @@ def _sections_to_mark(source: Module, module: Module, spec: Spec, where: str) ->
     return [spec.section]
 
 
-def mark_current(root: Path, args: argparse.Namespace) -> int:
+def mark_current(root: Path, what: list[str]) -> int:
     """Record the current source hash of the named sections in each translation's front matter."""
     bundle, problems = _load(root)
-    specs = [parse_spec(w) for w in args.what]
+    specs = [parse_spec(w) for w in what]
     plan: dict[Path, tuple[Module, Module, set[str]]] = {}
     for spec in specs:
         for source, module in _modules_for(bundle, spec):

@@ -6,6 +6,7 @@ cli.py adds the ``translate`` subparser with :func:`add_arguments` and calls :fu
 from __future__ import annotations
 
 import argparse
+from dataclasses import dataclass
 from pathlib import Path
 
 from ..errors import UserError
@@ -34,14 +35,36 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     g.add_argument("--out", type=Path, default=None, metavar="DIR", help="folder (default: translations/)")
 
 
-def run(root: Path, args: argparse.Namespace) -> int:
+@dataclass(frozen=True)
+class TranslateOptions:
+    """`build.py translate ACTION`, with every path resolved at the command line."""
+
+    action: str  # export | import | glossary
+    variant: str | None = None  # export
+    all: bool = False  # export: every unit, not only what needs work
+    out: Path | None = None  # export: the .xlf file; glossary: the folder
+    include_catalog: bool = False  # export
+    file: Path | None = None  # import
+
+
+def options_from(args: argparse.Namespace) -> TranslateOptions:
+    """The typed options of the parsed command line (called by cli.py only)."""
+    def resolved(p: Path | None) -> Path | None:
+        return None if p is None else (p if p.is_absolute() else Path.cwd() / p).resolve()
+
+    return TranslateOptions(args.action, getattr(args, "variant", None), getattr(args, "all", False),
+                            resolved(getattr(args, "out", None)), getattr(args, "include_catalog", False),
+                            resolved(getattr(args, "file", None)))
+
+
+def run(root: Path, args: TranslateOptions) -> int:
     """Dispatch `build.py translate ACTION`; a user's mistake raises UserError (exit 1)."""
     if args.action == "export":
         return export(root, args)
-    if args.action == "import":
+    if args.action == "import" and args.file is not None:
         from .xliff_import import import_file
 
-        return import_file(root, args.file.resolve() if not args.file.is_absolute() else args.file)
+        return import_file(root, args.file)
     if args.action == "glossary":
         from .tbx import export_glossary
 
@@ -49,13 +72,13 @@ def run(root: Path, args: argparse.Namespace) -> int:
     raise UserError(f"translate: unknown action '{args.action}'; expected export, import or glossary")
 
 
-def export(root: Path, args: argparse.Namespace) -> int:
+def export(root: Path, args: TranslateOptions) -> int:
     from .commands import _load, _translated
     from .xliff_export import build, write
 
     bundle, problems = _load(root)
-    _translated(bundle, args.variant)
-    vid = args.variant
+    vid = args.variant or ""
+    _translated(bundle, vid)
     dirs = (f"content/{vid}/", f"content/{bundle.variant(vid).source}/")
     bad = [p for p in problems.errors if p.path.startswith(dirs) and (bundle.project.root / p.path).is_file()]
     # a missing translated file is not in the way: exporting it is how it gets translated
@@ -68,7 +91,7 @@ def export(root: Path, args: argparse.Namespace) -> int:
     states = ", ".join(f"{n} {s}" for s, n in sorted(counts.by_state.items())) or "nothing needs work"
     print(f"{out}: {counts.units} unit{'s' * (counts.units != 1)} ({states}); "
           f"{counts.words} English word{'s' * (counts.words != 1)} to translate or review.")
-    if getattr(args, "include_catalog", False):
+    if args.include_catalog:
         from .catalog_export import export_untranslated
 
         export_untranslated(bundle, vid, out.with_suffix(".po"))
