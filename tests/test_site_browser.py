@@ -509,6 +509,13 @@ def test_phone_width_has_no_sideways_scroll_and_keeps_names_whole(site: Site, ph
         assert box and box["x"] >= 0 and box["x"] + box["width"] <= 390, link.inner_text()
         assert link.evaluate("e => e.scrollWidth <= e.clientWidth"), f"cut: {link.inner_text()}"
     assert "Indigenous communities" in " ".join(page.locator(".md-select__link").all_inner_texts())
+    # the open side menu shows the Indigenous site's name whole
+    page.goto(f"{site.base('file')}/indigenous/index.html")
+    page.click(".md-header label[for=__drawer]")
+    page.wait_for_timeout(400)
+    title = page.locator(".md-sidebar--primary .md-nav__title").first
+    label = site.bundle.variant("indigenous").label
+    assert label in title.inner_text() and title.evaluate("e => e.scrollWidth <= e.clientWidth"), "name cut"
     # no empty dark footer bar
     assert page.locator(".md-footer-meta").evaluate(
         "e => getComputedStyle(e).display === 'none' || e.innerText.trim() !== ''")
