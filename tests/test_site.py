@@ -230,8 +230,9 @@ def test_schedule_and_session_guide_show_running_clock_times(built: Path, bundle
         guide = article(built / "dist/site" / variant / "week-2.html")
         for item in week.agenda:
             end = t + dt.timedelta(minutes=item.minutes)
-            start, stop = (format_time(x.time(), "short", locale=locale) for x in (t, end))
-            span = f"{start} – {stop}"
+            start, stop = (re.sub(r"[ \u202f]", "\u00a0", format_time(x.time(), "short", locale=locale))
+                           for x in (t, end))
+            span = f"{start}\u00a0– {stop}"  # a clock time never breaks inside
             assert f"{span} {item.minutes}" in schedule, span
             assert f"{span} {item.minutes}" in guide, span
             t = end
@@ -305,6 +306,10 @@ def test_downloads_point_at_the_pdf_paths_of_the_contract(built: Path) -> None:
         pdfs = {(page.parent / a["href"]).resolve() for a in read(page).links if (a.get("href") or "").endswith(".pdf")}
         dist = (built / "dist").resolve()
         expected = {dist / "handouts" / variant / f"week-{n}-{p}.pdf" for n in range(1, 7) for p in ("letter", "a4")}
+        expected |= {dist / "handouts" / variant / "large-print" / f"week-{n}-{p}.pdf" for n in range(1, 7)
+                     for p in ("letter", "a4")}
+        expected |= {dist / "handouts" / variant / "notes" / f"notes-{n}-{p}.pdf" for n in range(1, 7)
+                     for p in ("letter", "a4")}
         expected |= {dist / "manual" / variant / f"facilitator-manual-{p}.pdf" for p in ("letter", "a4")}
         expected |= {dist / "forms" / variant / f"{f}-{p}.pdf" for f in ("intake-guide", "my-plan")
                      for p in ("letter", "a4")}

@@ -37,19 +37,20 @@ if not Path(CHROMIUM).exists():  # CI installs it (scripts/system-deps.sh test)
 
 
 class Site:
-    """The built dist/site/ folder, its bundle and a local HTTP server over it."""
+    """The built dist/site/ folder, its bundle and a local HTTP server over dist/ (the site links to the printed
+    handouts beside it, dist/handouts/)."""
 
     def __init__(self, root: Path) -> None:
         self.root = root
         self.dir = root / "dist" / "site"
         self.bundle = bundle_for(root)[0]
-        handler = functools.partial(_QuietHandler, directory=str(self.dir))
+        handler = functools.partial(_QuietHandler, directory=str(self.dir.parent))
         self.server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
         self.port = self.server.server_address[1]
         threading.Thread(target=self.server.serve_forever, daemon=True).start()
 
     def base(self, how: str) -> str:
-        return self.dir.as_uri() if how == "file" else f"http://127.0.0.1:{self.port}"
+        return self.dir.as_uri() if how == "file" else f"http://127.0.0.1:{self.port}/site"
 
     def is_local(self, url: str) -> bool:
         parts = urlsplit(url)
@@ -73,6 +74,8 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
         shutil.rmtree(root)
         root = site_project(base / "minimal")
     result = run_build("site", project=root)
+    assert result.code == 0, result.err + result.out
+    result = run_build("handouts", "--variant", "en", "--paper", "letter", project=root)  # the printed links
     assert result.code == 0, result.err + result.out
     s = Site(root)
     yield s
@@ -169,7 +172,8 @@ def test_no_request_leaves_the_machine(site: Site, context, how: str) -> None:
     page.on("pageerror", lambda e: rec.errors.append(str(e)))
     visits = [("fr", name) for name in ("index.html", "week-2.html", "schedule.html", "handout-2.html",
                                          "resources.html", "downloads.html", "key-messages.html",
-                                         "facilitator-notes.html", "translation-status.html")]
+                                         "facilitator-notes.html", "translation-status.html", "session-2.html",
+                                         "notes-2.html")]
     for variant, name in visits + [("en", "index.html"), ("indigenous", "week-1.html")]:
         page.goto(f"{site.base(how)}/{variant}/{name}")
     page.click("input.md-search__input")
@@ -205,7 +209,8 @@ def test_quick_exit_leaves_and_back_does_not_return(site: Site, context, how: st
 # ---- accessibility and print ----------------------------------------------------------------------------
 AXE_PAGES = [("fr", p) for p in ("index.html", "week-3.html", "schedule.html", "key-messages.html",
                                  "facilitator-notes.html", "resources.html", "handout-3.html", "downloads.html",
-                                 "translation-status.html")] + [("indigenous", "week-1.html")]
+                                 "translation-status.html", "session-3.html", "notes-3.html")] + [
+    ("indigenous", "week-1.html"), ("en", "session-2.html")]
 
 
 def test_no_serious_accessibility_problem_on_any_page_type(site: Site, context) -> None:
@@ -262,3 +267,367 @@ def test_printing_a_session_guide_gives_a_clean_page(site: Site, context, tmp_pa
         assert chrome not in flat, f"'{chrome}' printed"
     page.goto(f"{site.base('http')}/fr/handout-3.html")
     assert page.locator(".cx-quick-exit").evaluate("e => getComputedStyle(e).display") == "none"
+
+
+# ---- preparing and running a session (issue 14) ---------------------------------------------------------
+# One browser context and page for the checks below (reused: the site is built once per module).
+@pytest.fixture(scope="module")
+def shared(site: Site, browser) -> Iterator:
+    ctx = browser.new_context(service_workers="block", viewport={"width": 1280, "height": 900})
+    rec = Recorder(site, ctx)
+    page = ctx.new_page()
+    page.on("pageerror", lambda e: rec.errors.append(str(e)))
+    yield page, rec
+    assert rec.remote == [], f"requests to other hosts: {rec.remote}"
+    assert rec.errors == []
+    ctx.close()
+
+
+@pytest.fixture(scope="module")
+def phone(site: Site, browser) -> Iterator:
+    ctx = browser.new_context(service_workers="block", viewport={"width": 390, "height": 844}, is_mobile=True,
+                              has_touch=True)
+    rec = Recorder(site, ctx)
+    page = ctx.new_page()
+    yield page, rec
+    assert rec.remote == [], f"requests to other hosts: {rec.remote}"
+    ctx.close()
+
+
+def _norm(text: str) -> str:
+    return re.sub(r"[\s\u00a0\u202f]+", " ", text).strip()
+
+
+def _clock(site: Site, variant: str, hour: int, minute: int) -> str:
+    import datetime as dt
+
+    from babel.dates import format_time
+
+    return _norm(format_time(dt.time(hour, minute), "short", locale=site.bundle.variant(variant).locale))
+
+
+def _expected_handouts(site: Site, variant: str) -> set[Path]:
+    """Every handout PDF a build makes for this variant: standard, discreet and large print, each paper."""
+    from connections.context import Options
+    from connections.pdf.handouts import handout_targets
+
+    out = site.root / "dist"
+    return {t.output.resolve() for lp, disc in ((False, False), (True, False), (False, True))
+            for t in handout_targets(site.bundle, Options(out=out, variants=(variant,), large_print=lp,
+                                                          discreet=disc))}
+
+
+def test_every_week_and_handout_page_links_its_printed_handouts(site: Site, shared) -> None:
+    from urllib.parse import unquote, urljoin
+
+    expected = _expected_handouts(site, "en")
+    weeks = sorted(site.bundle.contents["en"].weeks)
+    found: set[Path] = set()
+    for n in weeks:
+        for name in (f"week-{n}.html", f"handout-{n}.html", f"notes-{n}.html"):
+            text = (site.dir / "en" / name).read_text(encoding="utf-8")
+            links = re.findall(r'<a href="([^"]+)" type="application/pdf" data-cx-pdf="(\w+)"', text)
+            assert sorted({k for _, k in links}) == ["discreet", "large", "standard"], (name, links)
+            assert len(links) == 6, (name, links)  # three kinds, two papers
+            for href, _ in links:
+                target = (site.dir / "en" / unquote(href)).resolve()
+                assert target in expected, f"{name}: {href} is not a file the build makes"
+                found.add(target)
+    assert found == expected  # every printed handout is one click away
+    built = sorted(p for p in expected if p.is_file())
+    assert built, "the fixture builds the English Letter handouts"
+    # in the browser: the link opens the PDF, from the folder and over http (dist/ served)
+    page, _ = shared
+    for how in ("file", "http"):
+        page.goto(f"{site.base(how)}/en/handout-{weeks[0]}.html")
+        href = page.locator('a[data-cx-pdf="standard"]').first.get_attribute("href")
+        url = urljoin(page.url, href)
+        if how == "file":
+            assert Path(unquote(urlsplit(url).path)).resolve() in built
+        else:
+            response = page.request.get(url)
+            assert response.status == 200 and response.body()[:5] == b"%PDF-"
+
+
+def test_the_discreet_handout_has_its_own_page(site: Site, shared) -> None:
+    page, _ = shared
+    week = site.bundle.contents["fr"].weeks[2]
+    page.goto(f"{site.base('file')}/fr/week-2.html")
+    page.locator(".cx-glance a[href='notes-2.html']").click()
+    page.wait_for_load_state()
+    assert page.url.endswith("/fr/notes-2.html")
+    text = _norm(page.locator("article").inner_text())
+    first = _norm(re.sub(r"[*_#>\[\]]", "", week.sections["handout-discreet"].body.strip().splitlines()[0]))
+    assert first[:40] in text
+    assert page.locator("[data-cx-quick-exit]").count() == 1  # a participant page
+
+
+@pytest.mark.parametrize("how", ["file", "http"])
+def test_start_time_picker_moves_every_clock_time_and_prints_them(site: Site, shared, how: str) -> None:
+    from pypdf import PdfReader
+
+    page, _ = shared
+    page.goto(f"{site.base(how)}/fr/schedule.html")
+    page.evaluate("localStorage.clear()")
+    page.reload()
+    default = _clock(site, "fr", 18, 0)
+    assert _norm(page.locator(".cx-clock").first.inner_text()).startswith(default)
+    page.fill("#cx-start-time", "09:30")
+    page.locator("#cx-start-time").dispatch_event("change")
+    clocks = [_norm(t) for t in page.locator(".cx-clock").all_inner_texts()]
+    assert clocks and all(default not in c for c in clocks[:1])
+    nine_thirty = _clock(site, "fr", 9, 30)
+    starts = [_norm(t) for t in page.locator("table tbody tr:first-child .cx-clock").all_inner_texts()]
+    assert starts and all(s.startswith(nine_thirty) for s in starts), starts  # every week's first part
+    # another page of the site follows, in this browser
+    page.goto(f"{site.base(how)}/fr/week-3.html")
+    assert _norm(page.locator(".cx-glance .cx-clock").inner_text()).startswith(nine_thirty)
+    assert _norm(page.locator("article table .cx-clock").first.inner_text()).startswith(nine_thirty)
+    page.emulate_media(media="print")
+    text = _norm(" ".join(p.extract_text() for p in PdfReader(io.BytesIO(page.pdf(format="Letter"))).pages))
+    page.emulate_media(media="screen")
+    assert nine_thirty in text and _clock(site, "fr", 18, 10) not in text
+    page.evaluate("localStorage.clear()")
+
+
+def test_session_view_follows_the_clock(site: Site, browser) -> None:
+    import datetime as dt
+
+    ctx = browser.new_context(service_workers="block", viewport={"width": 1024, "height": 768})
+    rec = Recorder(site, ctx)
+    page = ctx.new_page()
+    page.on("pageerror", lambda e: rec.errors.append(str(e)))
+    page.clock.install(time=dt.datetime(2026, 11, 25, 18, 58, 30))
+    page.goto(f"{site.base('file')}/en/session-2.html")
+    week = site.bundle.contents["en"].weeks[2]
+    parts = [week.sections[a.section].heading for a in week.agenda]
+    page.click("[data-cx-start-now]")  # the session starts now (the clock's 18:58)
+    current = page.locator(".cx-session__item--current")
+    assert current.count() == 1 and _norm(current.locator("a").inner_text()) == _norm(parts[0])
+    assert _norm(page.locator("[data-cx-current]").inner_text()) == _norm(parts[0])
+    assert _norm(page.locator("[data-cx-left]").inner_text()) == f"{week.agenda[0].minutes} min left"
+    assert _norm(page.locator("[data-cx-next]").inner_text()) == _norm(parts[1])
+    first = _norm(page.locator(".cx-session__agenda .cx-clock").first.inner_text())
+    assert first.startswith(_clock(site, "en", 18, 58))
+    page.clock.run_for((week.agenda[0].minutes * 60 + 10) * 1000)
+    assert _norm(page.locator("[data-cx-current]").inner_text()) == _norm(parts[1])
+    assert _norm(page.locator(".cx-session__item--current a").inner_text()) == _norm(parts[1])
+    assert _norm(page.locator("[data-cx-next]").inner_text()) == _norm(parts[2])
+    page.clock.run_for(week.duration * 60 * 1000)
+    assert page.locator(".cx-session__item--current").count() == 0
+    assert page.locator(".cx-session__item--done").count() == len(parts)
+    # key messages and materials are on the page; nothing left the machine
+    for k in week.key_messages:
+        assert _norm(k)[:30] in _norm(page.locator(".cx-session__messages").inner_text())
+    assert page.locator(".cx-checklist input[type=checkbox]").count() == len(week.materials)
+    assert rec.remote == [] and rec.errors == []
+    ctx.close()
+
+
+SEARCHES = [("mère", "mere"), ("sécurité", "securite"), ("activité", "activite"), ("écoute", "ecoute"),
+            ("violence", "violences")]
+
+
+@pytest.mark.parametrize("how", ["file", "http"])
+def test_french_search_forgives_accents_and_plurals(site: Site, shared, how: str) -> None:
+    page, _ = shared
+    page.goto(f"{site.base(how)}/fr/index.html")
+    page.click("input.md-search__input")
+
+    def pages_for(query: str) -> set[str]:
+        page.fill("input.md-search__input", "")
+        page.keyboard.type(query, delay=10)
+        page.wait_for_function("() => !document.querySelector('.md-search-result__meta').textContent"
+                               ".includes('…') && document.querySelector('.md-search-result__list').children.length",
+                               timeout=10_000)
+        page.wait_for_timeout(300)
+        hrefs = page.locator(".md-search-result__item > a").evaluate_all("as => as.map(a => a.href)")
+        return {urlsplit(h).path.rsplit("/", 1)[-1] for h in hrefs}
+
+    for accented, plain in SEARCHES if how == "file" else SEARCHES[:1]:  # every pair once, one over http too
+        found = pages_for(accented)
+        assert found, f"'{accented}' found nothing"
+        assert pages_for(plain) >= found, f"'{plain}' does not find what '{accented}' finds"
+
+
+def _switcher_targets(site: Site) -> list[tuple[str, str]]:
+    """(page, switcher link target relative to dist/site/) for every page of every variant."""
+    out = []
+    for html_file in sorted(site.dir.glob("*/*.html")):
+        text = html_file.read_text(encoding="utf-8")
+        for href in re.findall(r'<a href="([^"]+)" hreflang="[^"]+" lang="[^"]+" class="md-select__link"', text):
+            target = (html_file.parent / href).resolve()
+            out.append((html_file.relative_to(site.dir).as_posix(), target.relative_to(site.dir.resolve()).as_posix()))
+    return out
+
+
+def test_every_language_switcher_link_resolves(site: Site, shared) -> None:
+    import urllib.request
+
+    links = _switcher_targets(site)
+    pages = {p for p, _ in links}
+    assert len(pages) >= 30 and len(links) == len(pages) * len(site.bundle.variants)
+    missing = [(p, t) for p, t in links if not (site.dir / t).is_file()]
+    assert missing == []
+    for target in sorted({t for _, t in links}):  # over http, every distinct target answers
+        with urllib.request.urlopen(f"{site.base('http')}/{target}") as response:
+            assert response.status == 200
+    # a page with no counterpart leads to the other version's home
+    assert ("fr/translation-status.html", "en/index.html") in links
+    assert ("en/week-3.html", "fr/week-3.html") in links
+    page, _ = shared
+    for how in ("file", "http"):
+        page.goto(f"{site.base(how)}/fr/translation-status.html")
+        page.hover(".md-select")
+        page.locator('a.md-select__link[hreflang="en"]').first.click()
+        page.wait_for_load_state()
+        assert page.url.endswith("/en/index.html") and page.locator("h1").count() == 1
+
+
+# ---- phone, keyboard, print --------------------------------------------------------------------------------
+PHONE_PAGES = ["index.html", "week-2.html", "session-2.html", "schedule.html", "handout-2.html", "notes-2.html",
+               "resources.html", "downloads.html", "translation-status.html"]
+
+
+def test_phone_width_has_no_sideways_scroll_and_keeps_names_whole(site: Site, phone) -> None:
+    page, _ = phone
+    wide = []
+    for name in PHONE_PAGES:
+        page.goto(f"{site.base('file')}/fr/{name}")
+        width = page.evaluate("document.documentElement.scrollWidth")
+        if width > 390:
+            wide.append((name, width))
+    assert wide == []
+    # the language menu, open: every name whole and on screen
+    page.goto(f"{site.base('file')}/en/handout-2.html")
+    title = page.locator(".md-header__topic:first-child .md-ellipsis")
+    assert title.evaluate("e => e.clientWidth") >= 120, "the site name is squeezed in the phone header"
+    page.locator(".md-select button").click()
+    page.wait_for_timeout(400)
+    for link in page.locator(".md-select__link").all():
+        box = link.bounding_box()
+        assert box and box["x"] >= 0 and box["x"] + box["width"] <= 390, link.inner_text()
+        assert link.evaluate("e => e.scrollWidth <= e.clientWidth"), f"cut: {link.inner_text()}"
+    assert "Indigenous communities" in " ".join(page.locator(".md-select__link").all_inner_texts())
+    # the open side menu shows the Indigenous site's name whole
+    page.goto(f"{site.base('file')}/indigenous/index.html")
+    page.click(".md-header label[for=__drawer]")
+    page.wait_for_timeout(400)
+    title = page.locator(".md-sidebar--primary .md-nav__title").first
+    label = site.bundle.variant("indigenous").label
+    assert label in title.inner_text() and title.evaluate("e => e.scrollWidth <= e.clientWidth"), "name cut"
+    # no empty dark footer bar
+    assert page.locator(".md-footer-meta").evaluate(
+        "e => getComputedStyle(e).display === 'none' || e.innerText.trim() !== ''")
+
+
+def test_phone_keyboard_focus_stays_on_screen_and_visible(site: Site, phone) -> None:
+    page, _ = phone
+    page.goto(f"{site.base('file')}/fr/week-2.html")
+    off, invisible = [], []
+    for _ in range(60):
+        page.keyboard.press("Tab")
+        info = page.evaluate("""() => {
+            const e = document.activeElement;
+            if (!e || e === document.body) return null;
+            const r = e.getBoundingClientRect(), s = getComputedStyle(e);
+            const ring = (s.outlineStyle !== 'none' && parseFloat(s.outlineWidth) > 0) || s.boxShadow !== 'none'
+                         || s.textDecorationLine.includes('underline') || e.matches('input');
+            return {what: e.outerHTML.slice(0, 80), x: r.x, w: r.width, h: r.height, ring,
+                    drawer: !!e.closest('.md-sidebar--primary')};
+        }""")
+        if info is None:
+            continue
+        if info["drawer"] or info["x"] + info["w"] <= 0 or info["x"] >= 390 or info["h"] == 0:
+            off.append(info["what"])
+        if not info["ring"]:
+            invisible.append(info["what"])
+    assert off == [], f"focus went off-screen: {off[:5]}"
+    assert invisible == [], f"focus not shown: {invisible[:5]}"
+
+
+def test_focus_shows_on_language_items_and_empty_search_results(site: Site, shared) -> None:
+    page, _ = shared
+    page.goto(f"{site.base('file')}/en/week-1.html")
+    outline = "e => getComputedStyle(e).outlineStyle !== 'none' && parseFloat(getComputedStyle(e).outlineWidth) > 0"
+    page.locator(".md-select button").focus()
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.classList.contains('md-select__link')")
+    assert page.locator(".md-select__link:focus").evaluate(outline)
+    # Tab from the search field (nothing found) closes the search: focus goes on to a visible, outlined stop,
+    # not to the hidden results area
+    page.click("input.md-search__input")
+    page.keyboard.type("zzzqqq", delay=10)
+    page.wait_for_timeout(300)
+    page.keyboard.press("Tab")
+    focused = page.locator(":focus")
+    assert "md-search__scrollwrap" not in (focused.get_attribute("class") or "")
+    assert focused.is_visible() and focused.evaluate(outline)
+
+
+def test_numbers_hours_and_times_never_break(site: Site, phone) -> None:
+    page, _ = phone
+    for name in ("resources.html", "handout-2.html", "week-2.html", "schedule.html"):
+        page.goto(f"{site.base('file')}/fr/{name}")
+        broken = page.locator("a[href^='tel:'], .cx-clock").evaluate_all(
+            "es => es.filter(e => e.getClientRects().length > 1).map(e => e.textContent)")
+        assert broken == [], (name, broken)
+        cells = [c for c in page.locator("td").all_inner_texts() if re.search(r"\d h\b|\bh \d", c)]
+        assert cells == [], f"{name}: an hour may break"
+
+
+def test_404_page_works_from_the_folder_and_chooser_asks_no_favicon(site: Site, shared) -> None:
+    page, rec = shared
+    page.goto(f"{site.base('file')}/fr/404.html")
+    assert page.locator(".md-header").evaluate("e => getComputedStyle(e).position") in ("sticky", "fixed")
+    assert page.locator(".md-header .md-logo").bounding_box()["height"] < 80
+    before = len(rec.requests)
+    page.goto(f"{site.base('http')}/index.html")
+    page.wait_for_timeout(300)
+    assert not [u for u in rec.requests[before:] if u.endswith("favicon.ico")]
+
+
+def test_printed_week_keeps_headings_with_text_and_handout_fits_two_pages(site: Site, shared) -> None:
+    from pypdf import PdfReader
+
+    page, _ = shared
+    page.goto(f"{site.base('http')}/en/week-1.html")
+    # headings, and the lines that introduce a list ("Discussion prompts:")
+    headings = {_norm(h) for h in page.locator("article h2, article h3, article p:has(+ ul), article p:has(+ ol)")
+                .all_inner_texts()}
+    if "Discussion prompts:" in site.bundle.contents["en"].weeks[1].path.read_text(encoding="utf-8"):
+        assert "Discussion prompts:" in headings
+    page.emulate_media(media="print")
+    pages = PdfReader(io.BytesIO(page.pdf(format="Letter"))).pages
+    for i, p in enumerate(pages[:-1]):
+        lines = [_norm(x) for x in (p.extract_text() or "").splitlines() if _norm(x)]
+        assert lines and lines[-1] not in headings, f"page {i + 1} ends with the heading '{lines[-1]}'"
+    page.goto(f"{site.base('http')}/en/handout-2.html")
+    cells = {_norm(t) for t in page.locator("#help ~ table td, #help ~ table th").all_inner_texts() if _norm(t)}
+    pdf = PdfReader(io.BytesIO(page.pdf(format="Letter"))).pages
+    page.emulate_media(media="screen")
+    assert len(pdf) <= 2, f"the handout prints on {len(pdf)} pages"
+    for i, p in enumerate(pdf):
+        lines = [_norm(x) for x in (p.extract_text() or "").splitlines() if _norm(x)]
+        assert any(not any(line in c or c in line for c in cells) for line in lines), \
+            f"page {i + 1} holds only the help-line table"
+
+
+FACILITATOR_WORDS = re.compile(r"mkdocs|\.ya?ml\b|build\.py|python |agency\.yml|--diff|dist/")
+
+
+def test_pages_speak_to_facilitators_and_participant_pages_explain_safety(site: Site, shared) -> None:
+    import html as html_lib
+
+    found = []
+    for html_file in sorted(site.dir.glob("*/*.html")):
+        article = re.search(r"<article[^>]*>(.*)</article>", html_file.read_text(encoding="utf-8"), re.S)
+        text = html_lib.unescape(re.sub(r"<[^>]+>", " ", article[1])) if article else ""
+        found += [f"{html_file.relative_to(site.dir)}: {m[0]}" for m in FACILITATOR_WORDS.finditer(text)]
+    assert found == []
+    page, _ = shared
+    page.goto(f"{site.base('file')}/fr/handout-1.html")
+    note = page.locator(".cx-safety")
+    assert note.is_visible() and "historique" in note.inner_text() and "Maj" in note.inner_text()
+    page.goto(f"{site.base('file')}/fr/week-1.html")
+    assert page.locator(".cx-safety").count() == 0

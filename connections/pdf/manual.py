@@ -21,7 +21,7 @@ from ..agenda import is_builtin
 from ..context import Options, bundle_for, selected_variants
 from ..errors import UserError
 from ..markdown_render import LinkMap, render_inline, render_markdown
-from ..model import Module, Program, VariantContent, Week
+from ..model import Module, VariantContent, Week
 from ..pipeline import Target, write_atomic
 from ..validate import Bundle
 from . import common
@@ -193,7 +193,8 @@ def manual_context(bundle: Bundle, vid: str, paper: str, large_print: bool) -> d
     agency = bundle.agency
     values = agency.placeholders() if agency else {}
     lang = variant.lang
-    program: Program = content.program  # validated: every variant has one
+    program = content.program
+    assert program is not None  # validated: every variant has one
     overview = [_part(program, sid, content, values, lang) for sid in program.sections
                 if sid not in APPENDIX_SECTIONS]
     appendix = {sid: _part(program, sid, content, values, lang, heading_shift=APPENDIX_HEADING_SHIFT.get(sid, 0))

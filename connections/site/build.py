@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import html
 import logging
+import re
 import shutil
 import sys
 from dataclasses import dataclass
@@ -19,7 +20,7 @@ from ..errors import UserError
 from ..logs import Collect
 from ..pipeline import Target, replace_dir_atomic, write_atomic
 from ..validate import Bundle
-from .config import variant_config, write_config
+from .config import search_lang, variant_config, write_config
 from .markdown import referenced_files
 from .offline import check_offline
 from .pages import PageWriter
@@ -101,7 +102,8 @@ def build_variant(bundle: Bundle, variant_id: str, staging: Path, *, strict: boo
     variant = bundle.variant(variant_id)
     name = f"{settings.raw.get('site_name') or 'Connections'} · {variant.label}"
     config_file = staging / "mkdocs.yml"
-    config = variant_config(bundle, variant, settings, nav=nav, labels=writer.labels, site_name=name)
+    config = variant_config(bundle, variant, settings, nav=nav, labels=writer.labels, site_name=name,
+                            clock=writer.clock_config())
     program = bundle.contents[variant_id].program
     if program and program.subtitle:
         config["site_description"] = program.subtitle  # in the variant's language, not mkdocs.yml's
@@ -110,8 +112,33 @@ def build_variant(bundle: Bundle, variant_id: str, staging: Path, *, strict: boo
     if site.exists():
         shutil.rmtree(site)
     run_mkdocs(config_file, strict=strict)
+    relative_404(site)
+    fold_search(site, bundle.project.templates / "site" / "assets" / "search-fold.js", search_lang(variant))
     check_offline(site, variant_id)
     return site
+
+
+ROOT_URL_RE = re.compile(r'((?:href|src)=")/(?!/)')
+
+
+def relative_404(site: Path) -> None:
+    """mkdocs writes 404.html with root-relative paths (/assets/…), which fail when the site is opened from a
+    folder; the page sits at the site's top, so ./ is the same place over http."""
+    page = site / "404.html"
+    if page.is_file():
+        text = ROOT_URL_RE.sub(r"\1./", page.read_text(encoding="utf-8"))
+        text = text.replace('"base": "/"', '"base": "."').replace('"search": "/assets/', '"search": "assets/')
+        page.write_text(text, encoding="utf-8")
+
+
+def fold_search(site: Path, script: Path, lang: str) -> None:
+    """Accent- and plural-tolerant search: add the folding step to the language's lunr file, which Material's
+    search worker loads (English has none: its words rarely carry accents)."""
+    target = site / "assets" / "javascripts" / "lunr" / "min" / f"lunr.{lang}.min.js"
+    if lang == "en" or not target.is_file() or not script.is_file():
+        return
+    code = script.read_text(encoding="utf-8").replace("__LANG__", lang)
+    target.write_text(target.read_text(encoding="utf-8") + "\n" + code, encoding="utf-8")
 
 
 def run_mkdocs(config_file: Path, *, strict: bool = False, site_dir: Path | None = None) -> None:
@@ -157,6 +184,11 @@ def render_index(target: Target, root: Path) -> None:
     write_atomic(target.output, index_html(bundle).encode("utf-8"))
 
 
+# Drawn in the page itself: a browser asks for /favicon.ico otherwise (a 404 over http, noise from a folder).
+FAVICON = ("data:image/svg+xml,%3Csvg xmlns='http://www.w3.org/2000/svg' viewBox='0 0 16 16'%3E%3Ccircle cx='8' "
+           "cy='8' r='7' fill='%234a2868'/%3E%3C/svg%3E")
+
+
 def index_html(bundle: Bundle) -> str:
     """A plain page that lists every variant's site, for someone opening dist/site/ from a USB stick."""
     items = "\n".join(
@@ -169,6 +201,7 @@ def index_html(bundle: Bundle) -> str:
   <meta charset="utf-8">
   <meta name="viewport" content="width=device-width,initial-scale=1">
   <title>Connections</title>
+  <link rel="icon" href="{FAVICON}">
   <style>
     body {{ font-family: system-ui, sans-serif; max-width: 40rem; margin: 3rem auto; padding: 0 1rem;
            color: #1a1a1a; line-height: 1.5; }}

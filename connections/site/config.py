@@ -14,6 +14,7 @@ import yaml
 from ..model import Variant
 from ..validate import Bundle
 from .hooks import HOOKS_FILE
+from .pages import variant_pages
 from .settings import SiteSettings
 
 # Languages with a lunr stemmer in mkdocs-material's search (assets/javascripts/lunr/min/lunr.<lang>.min.js).
@@ -54,13 +55,13 @@ def plugins_for(settings: SiteSettings, variant: Variant) -> list[Any]:
 
 
 def variant_config(bundle: Bundle, variant: Variant, settings: SiteSettings, *, nav: list, labels: dict[str, str],
-                   site_name: str) -> dict[str, Any]:
+                   site_name: str, clock: dict[str, str] | None = None) -> dict[str, Any]:
     """The mkdocs configuration of one variant's site (paths relative to the generated file)."""
     root = bundle.project.root
     agency = bundle.agency
     custom_dir = root / "templates" / "site" / "overrides"
-    alternate = [{"name": v.label, "link": f"../{v.id}/", "lang": v.lang, "current": v.id == variant.id}
-                 for v in bundle.variants]
+    alternate = [{"name": v.label, "link": f"../{v.id}/", "lang": v.lang, "current": v.id == variant.id,
+                  "pages": sorted(variant_pages(bundle, v.id))} for v in bundle.variants]
     return {
         "INHERIT": str(bundle.project.mkdocs_yml),
         "site_name": site_name,
@@ -78,7 +79,8 @@ def variant_config(bundle: Bundle, variant: Variant, settings: SiteSettings, *, 
                 "lang": variant.lang,
                 "quick_exit": settings.quick_exit,
                 "quick_exit_url": agency.quick_exit_url if agency else "https://weather.gc.ca/",
-                "strings": {"quick_exit": labels["quick_exit"], "quick_exit_hint": labels["quick_exit_hint"]},
+                "strings": {k: labels[k] for k in ("quick_exit", "quick_exit_hint", "safety_title", "safety_note")},
+                "clock": clock or {},
             },
         },
     }

@@ -148,8 +148,8 @@ def map_raw_html(text: str, mapper: LinkMapper, source_file: Path) -> str:
     for line in text.splitlines(keepends=True):
         starts.append(starts[-1] + len(line))
     out, done = [], 0
-    for line, col, raw in parser.found:
-        at = starts[line - 1] + col
+    for number, col, raw in parser.found:
+        at = starts[number - 1] + col
         if text[at:at + len(raw)] != raw or at < done:
             continue
 

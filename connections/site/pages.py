@@ -7,6 +7,7 @@ files — so the site cannot carry participant data; mkdocs then only turns thes
 from __future__ import annotations
 
 import json
+import re
 import shutil
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -14,7 +15,7 @@ from pathlib import Path
 import jinja2
 import yaml
 from babel import Locale, UnknownLocaleError
-from babel.dates import format_time
+from babel.dates import format_time, get_time_format
 from markupsafe import Markup
 
 from ..agenda import is_builtin
@@ -22,6 +23,7 @@ from ..errors import UserError
 from ..i18n import format_date
 from ..loader import national_lines_for
 from ..model import HelpLine, Module, Section, Variant, VariantContent, Week
+from ..pdf.handouts import handout_path
 from ..translation.tracking import FRONT, REVIEW, module_status
 from ..validate import Bundle
 from .markdown import LinkMapper, page_name, section_markdown
@@ -29,6 +31,11 @@ from .settings import SiteSettings, clock_times
 from .strings import SITE_TEMPLATES, site_env
 
 HANDOUT_SECTIONS = ("handout", "handout-discreet")
+DISCREET = "handout-discreet"
+PAPERS = ("letter", "a4")
+# The printed handouts, from the site folder dist/site/<variant>/: (kind, large print, discreet).
+HANDOUT_KINDS = (("standard", False, False), ("discreet", False, True), ("large", True, False))
+TIME_WORD_RE = re.compile(r"(?<=\d) (?=h\b)|(?<=\bh) (?=\d)|(?<=\d) (?=(?:a\.m\.|p\.m\.|AM|PM)\b)")
 NOTES = "facilitator-notes"
 ASSETS = "assets"  # templates/site/assets → docs/assets/connections
 
@@ -43,7 +50,7 @@ class PageSection:
     activity: bool = False
     changed: bool = False  # the source changed since this translation was checked
     fallback_lang: str | None = None  # shown from the source, in this language, because it is not translated
-    time: str = ""  # "18:10 – 18:25" when the section is on the agenda
+    time: str = ""  # a clock span "18:10 – 18:25" when the section is on the agenda
     minutes: int = 0
 
 
@@ -54,6 +61,7 @@ class AgendaRow:
     minutes: int
     time: str
     builtin: str = ""  # "break" or "reunion": labelled by the template, no section to link to
+    offset: int = 0  # minutes from the session's start
 
 
 @dataclass
@@ -113,8 +121,16 @@ class PageWriter:
         self.labels: dict[str, str] = json.loads(self.env.get_template("pages/labels.json.j2").render())
 
     # ---- formatting -------------------------------------------------------------------------------
-    def clock(self, start, end) -> str:
-        return f"{format_time(start, 'short', locale=self.locale)} – {format_time(end, 'short', locale=self.locale)}"
+    def time_text(self, t) -> str:
+        """A clock time that never breaks inside ("18 h 10", "6:10 PM")."""
+        return format_time(t, "short", locale=self.locale).replace(" ", "\u00a0").replace("\u202f", "\u00a0")
+
+    def clock(self, start, end, offset: int = 0, minutes: int = 0) -> Markup:
+        """A time span that the start-time picker (assets/connections/session.js) can recompute: minutes from the
+        session's start in data attributes, the time at the configured start as text."""
+        text = f"{self.time_text(start)}\u00a0– {self.time_text(end)}"
+        return Markup('<span class="cx-clock" data-cx-from="{}" data-cx-to="{}">{}</span>').format(
+            offset, offset + minutes, text)
 
     def source_name(self) -> str:
         """The source's language as this variant's readers call it ("anglais" on the French site)."""
@@ -154,17 +170,22 @@ class PageWriter:
         agenda = {a.section: a.minutes for a in mod.agenda} if isinstance(mod, Week) else {}
         times: dict[str, str] = {}
         rows: list[AgendaRow] = []
+        offsets: dict[str, int] = {}
         if isinstance(mod, Week):
             spans = clock_times(self.settings.start_time, [a.minutes for a in mod.agenda])
+            offset = 0
             for a, (t0, t1) in zip(mod.agenda, spans, strict=True):
-                times[a.section] = self.clock(t0, t1)
+                times[a.section] = self.clock(t0, t1, offset, a.minutes)
+                offsets[a.section] = offset
+                offset += a.minutes
         sections: list[PageSection] = []
         unchecked = False
+        src_lang = self.source.variant.lang if self.source is not None else None
         for sid in order:
             sec = mod.sections.get(sid)
             fallback = None
             if sec is None and src is not None:
-                sec, fallback = src.sections[sid], self.source.variant.lang
+                sec, fallback = src.sections[sid], src_lang
                 owner: Module = src
             else:
                 owner = mod
@@ -177,8 +198,8 @@ class PageWriter:
                 time=times.get(sid, ""), minutes=agenda.get(sid, 0)))
         if isinstance(mod, Week):
             rows = [AgendaRow(a.section, mod.sections[a.section].heading if a.section in mod.sections else a.section,
-                              a.minutes, times[a.section], a.section if is_builtin(a.section) else "")
-                    for a in mod.agenda]
+                              a.minutes, times[a.section], a.section if is_builtin(a.section) else "",
+                              offsets[a.section]) for a in mod.agenda]
         front_state, front_checked = status.get(FRONT, ("", True))
         unchecked |= front_state == REVIEW and not front_checked
         pm = PageModule(mod.slug, page_name(mod.slug), mod.title, sections, unchecked=unchecked,
@@ -187,8 +208,9 @@ class PageWriter:
         if isinstance(mod, Week):
             pm.week = mod
             if mod.agenda:
-                spans = clock_times(self.settings.start_time, [sum(a.minutes for a in mod.agenda)])
-                pm.time = self.clock(*spans[0])
+                total = sum(a.minutes for a in mod.agenda)
+                spans = clock_times(self.settings.start_time, [total])
+                pm.time = self.clock(*spans[0], 0, total)
         return pm
 
     def _rel(self, path: Path) -> str:
@@ -222,8 +244,8 @@ class PageWriter:
     def help_lines(self) -> tuple[list[dict], list[dict]]:
         """Local lines (with their dates), then the variant's national lines and the agency's emergency number."""
         def row(h: HelpLine, verified: bool = True) -> dict:
-            return {"id": h.id, "name": h.name, "number": h.number, "tel": _tel(h.number), "hours": h.hours,
-                    "languages": h.languages, "audience": h.audience,
+            return {"id": h.id, "name": h.name, "number": h.number, "tel": _tel(h.number),
+                    "hours": keep_together(h.hours), "languages": h.languages, "audience": h.audience,
                     "verified": self.date(h.last_verified) if verified else "", "text_lang": h.text_lang}
 
         local = [row(line.localized(self.variant.lang)) for line in self.agency.help_lines]
@@ -234,17 +256,30 @@ class PageWriter:
             "hours": self.labels["emergency_for"], "text_lang": emergency.text_lang if emergency.name else {}})
         return local, national
 
+    def print_links(self, n: int) -> list[dict]:
+        """The printed handouts of week ``n`` (standard, discreet, large print; each paper), as relative links from
+        dist/site/<variant>/ to the files `handouts` writes (connections/pdf/handouts.py handout_path)."""
+        up = Path("..") / ".."
+        return [{"kind": kind, "links": [(p, handout_path(up, self.variant.id, n, p, large, discreet).as_posix())
+                                         for p in PAPERS]}
+                for kind, large, discreet in HANDOUT_KINDS]
+
     def downloads(self, weeks: list[PageModule]) -> dict:
         v = self.variant.id
-        papers = ("letter", "a4")
         return {
             "handouts": [{"week": w.week.number if w.week else 0, "title": w.title,
-                          "links": [(p, f"../../handouts/{v}/week-{w.week.number if w.week else 0}-{p}.pdf")
-                                    for p in papers]} for w in weeks],
-            "manual": [(p, f"../../manual/{v}/facilitator-manual-{p}.pdf") for p in papers],
-            "forms": {form: [(p, f"../../forms/{v}/{form}-{p}.pdf") for p in papers]
+                          "kinds": self.print_links(w.week.number if w.week else 0)} for w in weeks],
+            "manual": [(p, f"../../manual/{v}/facilitator-manual-{p}.pdf") for p in PAPERS],
+            "forms": {form: [(p, f"../../forms/{v}/{form}-{p}.pdf") for p in PAPERS]
                       for form in ("intake-guide", "my-plan")},
         }
+
+    def clock_config(self) -> dict[str, str]:
+        """What the start-time picker needs to write times as the page does (CLDR pattern, AM/PM words)."""
+        periods = Locale.parse(self.locale).day_periods.get("format", {}).get("abbreviated", {})
+        return {"default": self.settings.start_time.strftime("%H:%M"),
+                "pattern": get_time_format("short", locale=self.locale).pattern,
+                "am": str(periods.get("am", "AM")), "pm": str(periods.get("pm", "PM"))}
 
     def write(self, docs: Path) -> list:
         """Write every page into ``docs``; return the mkdocs navigation (titles in the variant's language)."""
@@ -262,12 +297,18 @@ class PageWriter:
             "start_time": format_time(self.settings.start_time, "short", locale=self.locale),
             "local_lines": local, "national_lines": national, "content_date": self.date(self.variant.content_date),
             "downloads": self.downloads(weeks), "status": self.status_modules(),
-            "handout_sections": HANDOUT_SECTIONS, "notes_id": NOTES,
+            "handout_sections": HANDOUT_SECTIONS, "notes_id": NOTES, "discreet_id": DISCREET,
+            "print_links": self.print_links, "clock": self.clock_config(),
         }
         L = self.labels
 
-        def page(name: str, template: str, title: str, participant: bool = False, **extra) -> None:
-            meta = {"title": title, "quick_exit": participant or quick_all}
+        def page(name: str, template: str, title: str, participant: bool = False, hide: tuple[str, ...] = (),
+                 **extra) -> None:
+            meta: dict = {"title": title, "quick_exit": participant or quick_all}
+            if participant:
+                meta["participant"] = True
+            if hide:
+                meta["hide"] = list(hide)
             try:
                 body = self.env.get_template(f"pages/{template}").render(**ctx, **extra)
             except jinja2.TemplateError as exc:
@@ -281,6 +322,11 @@ class PageWriter:
             n = w.week.number if w.week else 0
             page(w.page, "week.md.j2", L["week_title"].format(n=n, title=w.title), module=w)
             page(f"handout-{n}.md", "handout.md.j2", L["handout_title"].format(n=n), participant=True, module=w)
+            if w.section(DISCREET):
+                page(f"notes-{n}.md", "handout-discreet.md.j2", L["discreet_title"].format(n=n), participant=True,
+                     module=w)
+            page(f"session-{n}.md", "session.md.j2", L["session_title"].format(n=n), module=w,
+                 hide=("navigation", "toc", "footer"))
         page("schedule.md", "schedule.md.j2", L["schedule"])
         page("key-messages.md", "key-messages.md.j2", L["key_messages"])
         page("facilitator-notes.md", "facilitator-notes.md.j2", L["facilitator_notes"])
@@ -297,12 +343,37 @@ class PageWriter:
                                     for w in weeks]})
         nav += [{L["schedule"]: "schedule.md"}, {L["key_messages"]: "key-messages.md"},
                 {L["facilitator_notes"]: "facilitator-notes.md"}]
-        nav.append({L["handouts"]: [{L["handout_title"].format(n=w.week.number if w.week else 0): f"handout-"
-                                     f"{w.week.number if w.week else 0}.md"} for w in weeks]})
+        handouts: list = []
+        for w in weeks:
+            n = w.week.number if w.week else 0
+            handouts.append({L["handout_title"].format(n=n): f"handout-{n}.md"})
+            if w.section(DISCREET):
+                handouts.append({L["discreet_title"].format(n=n): f"notes-{n}.md"})
+        nav.append({L["handouts"]: handouts})
+        nav.append({L["session_views"]: [{L["session_title"].format(n=w.week.number if w.week else 0):
+                                          f"session-{w.week.number if w.week else 0}.md"} for w in weeks]})
         nav += [{L["resources"]: "resources.md"}, {L["downloads"]: "downloads.md"}]
         if self.source is not None:
             nav.append({L["translation_status"]: "translation-status.md"})
         return nav
+
+
+def variant_pages(bundle: Bundle, variant_id: str) -> set[str]:
+    """The HTML pages a variant's site has, for the language switcher of the other variants (a page without a
+    counterpart, such as translation-status, leads to the other variant's home instead)."""
+    content = bundle.contents.get(variant_id)
+    if content is None:
+        return {"index.html"}
+    names = {"index.html", "404.html", "schedule.html", "key-messages.html", "facilitator-notes.html",
+             "resources.html", "downloads.html"}
+    for n, w in content.weeks.items():
+        names |= {f"week-{n}.html", f"handout-{n}.html", f"session-{n}.html"}
+        source = bundle.source_of(variant_id)
+        if DISCREET in w.sections or (source is not None and DISCREET in source.weeks.get(n, w).sections):
+            names.add(f"notes-{n}.html")
+    if bundle.source_of(variant_id) is not None:
+        names.add("translation-status.html")
+    return names
 
 
 def template_error(exc: jinja2.TemplateError, root: Path, name: str) -> UserError:
@@ -323,6 +394,11 @@ def template_error(exc: jinja2.TemplateError, root: Path, name: str) -> UserErro
             tb = tb.tb_next
     return UserError(f"{where}:{line}: template error: {exc.message or exc}; fix the template (or copy it again "
                      "from the toolkit)")
+
+
+def keep_together(text: str) -> str:
+    """No-break spaces inside clock times ("9 h", "17 h 30", "9 a.m."), so an hour never ends a line."""
+    return TIME_WORD_RE.sub("\u00a0", text or "")
 
 
 def _tel(number: str) -> str:
