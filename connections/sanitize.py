@@ -34,6 +34,19 @@ ATTRIBUTES = {
     "ol": {"start", "type", "reversed"}, "li": {"value"},
     "details": {"open"}, "time": {"datetime"},
 }
+# A site page also holds the toolkit's own template markup around the content: the start-time picker (an
+# inert form: no action, no method, only time fields, checkboxes and plain buttons), the session view's
+# sections and the data-* and aria-* attributes its script reads. Content may not use these (`check`
+# refuses forms and inputs in content); on a page they carry no script and load nothing.
+PAGE_TAGS = TAGS | {"form", "label", "input", "button", "section"}
+PAGE_ATTRIBUTES = {
+    **ATTRIBUTES,
+    "*": ATTRIBUTES["*"] | {"hidden"},
+    "label": {"for"},
+    "input": {"type", "name", "value", "step", "required", "checked", "min", "max"},
+    "button": {"type"},
+}
+PAGE_INPUT_TYPES = {"time", "checkbox"}
 # Table cells keep the alignment Markdown tables write as style="text-align: …"; no other property.
 STYLE_PROPERTIES = {"text-align"}
 LINK_SCHEMES = {"http", "https", "mailto", "tel"}  # for links clicked by the reader, never for what loads
@@ -61,6 +74,10 @@ def is_remote(value: str) -> bool:
 
 def _attribute(tag: str, attr: str, value: str) -> str | None:
     """Keep loaded URLs (img src) relative to the page; keep clicked links to the reader's own schemes."""
+    if tag == "input" and attr == "type":
+        return value if value.lower() in PAGE_INPUT_TYPES else None
+    if tag == "button" and attr == "type":
+        return "button"  # never a form submission
     if attr == "src":
         return None if is_remote(value) else value
     if attr == "href":
@@ -72,9 +89,12 @@ def _attribute(tag: str, attr: str, value: str) -> str | None:
     return value
 
 
-def sanitize(html: str) -> str:
-    """Content HTML with only the allowed markup: safe to put in a site page or a PDF."""
-    return nh3.clean(html, tags=set(TAGS), clean_content_tags=set(DROPPED_WITH_CONTENT),
-                     attributes={k: set(v) for k, v in ATTRIBUTES.items()}, attribute_filter=_attribute,
+def sanitize(html: str, page: bool = False) -> str:
+    """Content HTML with only the allowed markup: safe to put in a site page or a PDF. ``page``: a whole site
+    page's content, which also holds the templates' own controls (see PAGE_TAGS)."""
+    tags, attributes = (PAGE_TAGS, PAGE_ATTRIBUTES) if page else (TAGS, ATTRIBUTES)
+    return nh3.clean(html, tags=set(tags), clean_content_tags=set(DROPPED_WITH_CONTENT),
+                     attributes={k: set(v) for k, v in attributes.items()}, attribute_filter=_attribute,
                      strip_comments=True, link_rel=None, url_schemes=set(LINK_SCHEMES),
-                     filter_style_properties=set(STYLE_PROPERTIES))
+                     filter_style_properties=set(STYLE_PROPERTIES),
+                     generic_attribute_prefixes={"data-cx-", "aria-"} if page else None)

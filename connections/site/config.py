@@ -48,6 +48,8 @@ def plugins_for(settings: SiteSettings, variant: Variant) -> list[Any]:
         if name in ("search", "material/search"):
             opts = dict(entry[name] or {}) if isinstance(entry, dict) else {}
             opts["lang"] = search_lang(variant)
+            # Words split at spaces, hyphens and apostrophes: "l’écoute" is found by "écoute" (and "ecoute").
+            opts.setdefault("separator", r"[\s\-’']+")
             out.append({name: opts})
         else:
             out.append(entry)

@@ -54,4 +54,4 @@ def on_page_markdown(markdown, page, config, files):  # noqa: ARG001 (mkdocs's s
 def on_page_content(html: str, page, config, files) -> str:  # noqa: ARG001 (mkdocs's signature)
     if page.title:
         page.title = text_only(page.title)
-    return sanitize(html)
+    return sanitize(html, page=True)
