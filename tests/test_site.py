@@ -202,7 +202,7 @@ def test_french_site_is_french_throughout(built: Path, bundle) -> None:
     assert "Ligne d’écoute d’espoir pour le mieux-être" in article(fr / "resources.html")  # national lines in French
     config = yaml.safe_load((built / "dist/.staging/site-fr/mkdocs.yml").read_text(encoding="utf-8"))
     assert config["theme"]["language"] == "fr"
-    assert {"search": {"lang": "fr"}} in config["plugins"]  # French stemming in search
+    assert {"search": {"lang": "fr", "separator": "[\\s\\-’']+"}} in config["plugins"]  # French stemming
     assert config["INHERIT"] == str(built / "mkdocs.yml")
 
 
