@@ -58,6 +58,15 @@ def built_small_project(dest: Path, *args: str) -> tuple[Path, Result]:
 
 
 @pytest.fixture
+def small_project(tmp_path: Path) -> Path:
+    """The bundled templates, catalogs, fonts and sample cohort with the small fixture content (not built)."""
+    project = copy_project(tmp_path / "small")
+    shutil.rmtree(project / "content")
+    shutil.copytree(MINIMAL / "content", project / "content")
+    return project
+
+
+@pytest.fixture
 def minimal(tmp_path: Path) -> Path:
     """A small valid project (English and French) to break one file at a time."""
     return copy_project(tmp_path / "minimal", MINIMAL)

@@ -7,7 +7,6 @@ every build the rule concerns stops with the same line, before writing anything.
 from __future__ import annotations
 
 import re
-import shutil
 from collections.abc import Callable
 from pathlib import Path
 
@@ -17,16 +16,12 @@ from connections.cli import main
 from connections.errors import Problems
 from connections.outputs import KINDS
 from connections.rules import ALL, RULES, Rule, register, run_rules
-from tests.conftest import MINIMAL, REPO, copy_project, run_build
+from tests.conftest import REPO, run_build
 
 
 @pytest.fixture
-def small(tmp_path: Path) -> Path:
-    """The bundled templates, catalogs, fonts and sample cohort, with the small fixture content."""
-    project = copy_project(tmp_path / "small")
-    shutil.rmtree(project / "content")
-    shutil.copytree(MINIMAL / "content", project / "content")
-    return project
+def small(small_project: Path) -> Path:
+    return small_project
 
 
 def edit(path: Path, old: str, new: str) -> None:

@@ -14,17 +14,14 @@ import pytest
 
 from connections import pipeline
 from connections.cli import main
-from tests.conftest import MINIMAL, REPO, copy_project
+from tests.conftest import REPO
 
 HANDOUTS = ("handouts", "--variant", "en", "--paper", "letter", "--quiet")
 
 
 @pytest.fixture
-def small(tmp_path: Path) -> Path:
-    project = copy_project(tmp_path / "small")
-    shutil.rmtree(project / "content")
-    shutil.copytree(MINIMAL / "content", project / "content")
-    return project
+def small(small_project: Path) -> Path:
+    return small_project
 
 
 def build(project: Path, *args: str, out: Path | None = None) -> int:
