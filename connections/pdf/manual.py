@@ -140,12 +140,22 @@ def _clock(minutes: int) -> str:
     return f"{minutes // 60}:{minutes % 60:02d}"
 
 
+_CONTENT_LINK = re.compile(r'<a href="#([^"]+)">')
+
+
+def cross_references(html: str) -> Markup:
+    """Content links to a section or chapter become cross-references: printed with the target's page number
+    (`see Responding to a disclosure, page 62`). The number comes from WeasyPrint's target-counter() when the
+    target is in the same part, or from the page-number pass (see part_html) when it is in another part."""
+    return Markup(_CONTENT_LINK.sub(r'<a class="xref" href="#\1">', html))
+
+
 def _part(module: Module, sid: str, content: VariantContent, values: dict[str, str], lang: str,
           minutes: int | None = None) -> Part:
     sec = module.sections[sid]
     prefix = _prefix(module)
-    html = render_markdown(sec.body, placeholders=values, lang=lang, id_prefix=f"{prefix}{sid}-",
-                           link=link_map(content, module))
+    html = cross_references(render_markdown(sec.body, placeholders=values, lang=lang,
+                                             id_prefix=f"{prefix}{sid}-", link=link_map(content, module)))
     return Part(sid, f"{prefix}{sid}", render_inline(sec.heading, placeholders=values, lang=lang), html, minutes)
 
 
@@ -208,6 +218,8 @@ def manual_context(bundle: Bundle, vid: str, paper: str, large_print: bool) -> d
         large_print=large_print,
         attendance_rows=ATTENDANCE_ROWS,
         ui_lang=common.ui_lang(project, variant),
+        has_xrefs=any('class="xref"' in str(p.html) for p in (*overview, *appendix.values(),
+                                                                 *(x for w in weeks for x in w.parts))),
     )
 
 
@@ -218,6 +230,7 @@ def part_names(context: dict) -> list[str]:
 
 _ID = re.compile(r'\sid="([^"]+)"')
 _HREF = re.compile(r'\shref="#([^"]+)"')
+_XREF = re.compile(r'<a class="xref" href="#([^"]+)">')
 
 
 def part_html(bundle: Bundle, context: dict, name: str, first_page: int = 1,
@@ -227,6 +240,14 @@ def part_html(bundle: Bundle, context: dict, name: str, first_page: int = 1,
     html = env.get_template("pdf/manual.html").render(context, manual_part=name, first_page=first_page,
                                                       toc_pages=toc_pages or _Placeholders())
     foreign = sorted(set(_HREF.findall(html)) - set(_ID.findall(html)))
+    pages = toc_pages or _Placeholders()
+
+    def numbered(m: re.Match) -> str:  # a cross-reference to another part: its page from the page-number pass
+        if m[1] not in foreign:
+            return m[0]
+        return f'<a class="xref" href="#{m[1]}" data-page="{pages.get(m[1], PLACEHOLDER_PAGE)}">'
+
+    html = _XREF.sub(numbered, html)
     if foreign:  # empty anchors for them, so WeasyPrint keeps the links until the parts are joined
         stubs = "".join(f'<span id="{i}"></span>' for i in foreign)  # as written in the href: attribute-safe
         html = html.replace("</body>", f'<div class="xref-stubs">{stubs}</div>\n</body>', 1)
@@ -268,10 +289,11 @@ def render_manual(target: Target, root: Path) -> None:
     names = part_names(context)
     front_html, _ = part_html(bundle, context, "front")
     front_pages = cache.get(front_html, renderer(front_html), layout_only=True).pages
+    known: dict[str, str] = {}  # page numbers from the previous pass, for cross-references between parts
     for _attempt in range(3):
         body, stubs, pages, page = [], [], {}, front_pages + 1
         for name in names[1:]:
-            html, foreign = part_html(bundle, context, name, first_page=page)
+            html, foreign = part_html(bundle, context, name, first_page=page, toc_pages=known | pages)
             part = cache.get(html, renderer(html))
             pages |= {anchor: str(page + i) for anchor, i in part.anchors.items() if anchor not in foreign}
             body.append(part)
@@ -279,9 +301,10 @@ def render_manual(target: Target, root: Path) -> None:
             page += part.pages
         front_html, foreign = part_html(bundle, context, "front", toc_pages=pages)
         front = cache.get(front_html, renderer(front_html))
-        if front.pages == front_pages:
+        if front.pages == front_pages and (known == pages or not context["has_xrefs"]):
             break
         front_pages = front.pages  # the real numbers changed the contents' length: lay the rest out again
+        known = pages  # cross-references printed with placeholders: lay out again with the numbers
     data = merge([p.data for p in (front, *body)], [foreign, *stubs])  # type: ignore[misc]
     write_atomic(target.output, data)
     cache.prune()
