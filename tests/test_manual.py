@@ -18,6 +18,7 @@ from tests.fixtures.pdf.pdf_project import (
     build,
     fonts,
     make_project,
+    nearly_empty_pages,
     norm,
     page_size,
     page_texts,
@@ -25,6 +26,7 @@ from tests.fixtures.pdf.pdf_project import (
     print_problems,
     real_content_ok,
     shared_dir,
+    stranded_headings,
 )
 
 
@@ -84,7 +86,7 @@ def test_cover_and_contents_with_right_page_numbers(dist: Path, bundle) -> None:
                  "Maple Family Centre", "English", "November 23, 2026"):
         assert text in cover
     assert "Page 1" not in cover  # no running header or footer on the cover
-    assert norm(texts[1]).startswith("Contents")
+    assert norm(texts[1]).startswith("Maple Family Centre Contents")  # no running header above the title
     weeks = bundle.contents["en"].weeks
     headings = [f"Week {n} · {weeks[n].title}" for n in sorted(weeks)]
     assert toc_numbers(texts[1], headings) == chapter_starts(texts, headings)
@@ -114,6 +116,9 @@ def test_running_header_with_the_current_week_and_page_numbers(dist: Path, bundl
     assert after > first + 1, "week 3 takes more than one page in the fixture"
     for page in range(first, after):
         assert f"Week 3 · {weeks[3].title}" in texts[page - 1]
+    # On the chapter's first page the title is printed once: no running header repeats it above.
+    assert texts[first - 1].count(f"Week 3 · {weeks[3].title}") == 1
+    assert texts[first].count(f"Week 3 · {weeks[3].title}") == 1
 
 
 def test_bookmarks_for_chapters_and_sections(dist: Path, bundle) -> None:
@@ -182,7 +187,8 @@ def test_appendices(dist: Path) -> None:
         assert step in checklist
     sheet = page["Appendix C · Attendance sheet"]
     assert "Participant (first name and initial, or a code)" in sheet
-    assert all(f"Week {n}" in sheet for n in range(1, 7)) and " 15 " in sheet
+    assert "Week" in sheet and "6 1 2 3" in sheet and " 15 " in sheet  # the whole sheet on one page
+    assert sheet.index("Mark P (present)") < sheet.index("6 1 2 3"), "its instructions come before the sheet"
     resources = page["Appendix D · Resources and help lines"]
     for text in ("1 Test Road, Testville, ON", "Safe Haven Women's Shelter (not on discreet handouts) 555-0111 24/7",
                  "Oct 1, 2026", "Hope for Wellness Help Line 1-855-242-3310", "9-8-8"):
@@ -194,7 +200,7 @@ def test_french_manual(dist: Path, bundle) -> None:
     reader = PdfReader(path)
     texts = [norm(t) for t in page_texts(path)]
     assert reader.trailer["/Root"]["/Lang"] == "fr"
-    assert texts[1].startswith("Table des matières")
+    assert texts[1].split(" Table des matières ")[0] in ("Maple Family Centre", "Maple Family Resource Centre of the North Shore")
     assert "MANUEL D'ANIMATION" in texts[0] and "23 novembre 2026" in texts[0]
     assert printed_page_numbers(texts) == [None, *range(2, len(texts) + 1)]
     full = " ".join(texts)
@@ -262,9 +268,10 @@ def test_large_print_manual_cover_on_one_page_and_text_at_18_points(tmp_path: Pa
     build(project, manual_targets, variants=["fr"], papers=["letter"], large_print=True)
     path = project / "dist/manual/fr/large-print/facilitator-manual-letter.pdf"
     assert print_problems(path) == []
+    assert stranded_headings(path) == [] and nearly_empty_pages(path) == []
     texts = [norm(t) for t in page_texts(path)]
     assert "MANUEL D'ANIMATION" in texts[0] and "Page" not in texts[0]
-    assert texts[1].startswith("Table des matières"), "the cover holds on one page"
+    assert texts[1].split(" Table des matières ")[0] in ("Maple Family Centre", "Maple Family Resource Centre of the North Shore"), "the cover holds on one page"
     assert printed_page_numbers(texts) == [None, *range(2, len(texts) + 1)]
     reader = PdfReader(path)
     weeks = bundle_for(project)[0].contents["fr"].weeks
@@ -274,9 +281,9 @@ def test_large_print_manual_cover_on_one_page_and_text_at_18_points(tmp_path: Pa
     body = [(t, size) for i in (1, week, week + 1) for t, size in text_sizes(reader, i)
             if t.strip() and t not in running and not t.startswith(("Connections ·", "Page "))]
     assert body and min(size for _, size in body) >= 18 - 0.01, min(body, key=lambda b: b[1])
-    sheet = next(i for i, t in enumerate(texts) if t.startswith("Annexe C · Feuille de présence"))
+    sheet = next(i for i, t in enumerate(texts) if i > 2 and "Annexe C · Feuille de présence" in t)
     assert page_size(reader, sheet) == (LETTER[1], LETTER[0]), "the attendance sheet turns to fit its columns"
-    assert "Semaine 6" in texts[sheet]
+    assert "Semaine" in texts[sheet] and "1 2 3 4 5 6" in texts[sheet]
     assert page_size(reader, sheet - 1) == page_size(reader, len(texts) - 1) == LETTER
 
 
@@ -284,3 +291,24 @@ def test_every_page_looks_printable(dist: Path) -> None:
     """Looked at as pictures: no blank page, nothing run off the paper or into the edge printers leave white."""
     for vid, paper in (("en", "letter"), ("fr", "a4"), ("iu", "letter")):
         assert print_problems(manual(dist, vid, paper)) == [], (vid, paper)
+
+
+def test_no_heading_stranded_and_no_nearly_empty_page(dist: Path) -> None:
+    """A heading or table caption never ends a page (its text overleaf), and no page holds only a few lines
+    unless it ends a chapter: read from the tag tree and from the page as a picture."""
+    for vid, paper in (("en", "letter"), ("fr", "a4"), ("iu", "letter")):
+        path = manual(dist, vid, paper)
+        assert stranded_headings(path) == [], (vid, paper)
+        assert nearly_empty_pages(path) == [], (vid, paper)
+
+
+def test_cross_references_print_the_title_and_the_page_it_is_on(dist: Path) -> None:
+    """`[Responding to a disclosure](program.md#disclosure)` in week 2 prints with the page of that section
+    in Appendix B (another part of the manual); a link to a section of the same week, with its page too."""
+    texts = [norm(t) for t in page_texts(manual(dist, "en", "letter"))]
+    appendix = next(i for i, t in enumerate(texts) if "Appendix B · Responding" in t)
+    closing = next(i for i, t in enumerate(texts) if i > 2 and "Week 2" in t and re.search(r"\bClosing 5 min", t))
+    week2 = next(t for t in texts if "follow Responding to a disclosure" in t)
+    assert f"follow Responding to a disclosure, page {appendix + 1}." in week2
+    assert f"Plan the Closing, page {closing + 1} ahead." in week2
+    assert "000" not in " ".join(texts)  # no placeholder left

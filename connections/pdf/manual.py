@@ -147,7 +147,7 @@ def cross_references(html: str) -> Markup:
     """Content links to a section or chapter become cross-references: printed with the target's page number
     (`see Responding to a disclosure, page 62`). The number comes from WeasyPrint's target-counter() when the
     target is in the same part, or from the page-number pass (see part_html) when it is in another part."""
-    return Markup(_CONTENT_LINK.sub(r'<a class="xref" href="#\1">', html))
+    return Markup(_CONTENT_LINK.sub(r'<a class="xref" href="#\1">', str(html)))
 
 
 def _part(module: Module, sid: str, content: VariantContent, values: dict[str, str], lang: str,
