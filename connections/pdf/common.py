@@ -97,11 +97,24 @@ def css_counters(text: str) -> Markup:
     return Markup(" ".join(tokens))
 
 
+_NOBREAK = (re.compile(r"(\d+)\s+(h|j|jours?)\s+(sur)\s+(\d+)"),  # 24 h sur 24, 7 jours sur 7
+            re.compile(r"(\d+)\s+(h|j|hours?|days?|jours?|heures?)\b"))  # 9 h, 7 days
+
+
+def nobreak(text: str) -> Markup:
+    """Hours that must not break across lines ("24 h sur 24", "7 days"): their spaces become no-break spaces."""
+    s = str(text if isinstance(text, Markup) else Markup.escape(text))
+    for pattern in _NOBREAK:
+        s = pattern.sub(lambda m: "\u00a0".join(m.groups()), s)
+    return Markup(s)
+
+
 @lru_cache(maxsize=16)
 def _env(templates: Path, locales: Path, locale: str, stamp: tuple) -> jinja2.Environment:
     env = make_env(templates, locales, locale)
     env.filters["css_string"] = css_string
     env.filters["css_counters"] = css_counters
+    env.filters["nobreak"] = nobreak
     return env
 
 

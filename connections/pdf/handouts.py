@@ -24,9 +24,14 @@ from .engine import Rendered, render_pdf_pages
 
 MAX_PAGES = 2  # a handout is one sheet, printed on both sides
 ONE_PAGE_IF_UNDER = 0.35  # a second page this empty is worth a tighter layout that fits on one
-# Tried in order until the handout fits: fewer lines to write on, then slightly tighter type.
+# Tried in order until the handout fits: fewer lines to write on, then tighter spacing (never smaller type:
+# one type size across a series of handouts).
 LAYOUTS = ({"reflection_lines": 5, "compact": False}, {"reflection_lines": 3, "compact": False},
            {"reflection_lines": 3, "compact": True})
+FILL_TO = 0.9  # the last page's free space becomes lines to write on, up to this share of the page
+# Height of the text area (mm) and of one writing line (mm, as in handout.css / large-print.css).
+BODY_MM = {"letter": 279.4 - 40, "a4": 297 - 40}
+LINE_MM = {False: 10.0, True: 13.0}
 
 
 def handout_path(out: Path, variant: str, week: int, paper: str, large_print: bool = False,
@@ -129,24 +134,40 @@ def render_handout(target: Target, root: Path) -> None:
     sources = [week.path, variant.directory / "variant.yml", project.agency_yml]
     style = common.stylesheets(project, "handout.css", large_print=large_print)
 
-    def attempt(layout: dict, max_pages: int | None) -> Rendered:
+    def attempt(layout: dict, max_pages: int | None) -> tuple[Rendered, dict]:
         html = handout_html(bundle, vid, n, paper, large_print, discreet, **layout)
         return render_pdf_pages(html, base=variant.directory, root=project.root, stylesheets=style, title=title,
                                 lang=variant.lang, source_date=variant.content_date.isoformat(), sources=sources,
-                                max_pages=max_pages)
+                                max_pages=max_pages), layout
 
     best = attempt(LAYOUTS[0], None if large_print else MAX_PAGES)  # large print takes the pages it needs
     if not large_print:
-        if best.data is None:  # too long: fewer writing lines, then tighter type
+        if best[0].data is None:  # too long: fewer writing lines, then tighter spacing
             for layout in LAYOUTS[1:]:
                 best = attempt(layout, None if layout is LAYOUTS[-1] else MAX_PAGES)
-                if best.data is not None:
+                if best[0].data is not None:
                     break
-        elif best.pages > 1 and best.last_page_fill < ONE_PAGE_IF_UNDER:  # a few lines over one page: one sheet
+        elif best[0].pages > 1 and best[0].last_page_fill < ONE_PAGE_IF_UNDER:  # a few lines over one page
             for layout in LAYOUTS[1:]:
                 tighter = attempt(layout, 1)
-                if tighter.data is not None:
+                if tighter[0].data is not None:
                     best = tighter
                     break
-    assert best.data is not None
-    write_atomic(target.output, best.data)
+    final = _more_room_to_write(best, attempt, paper, large_print)
+    assert final.data is not None
+    write_atomic(target.output, final.data)
+
+
+def _more_room_to_write(best: tuple[Rendered, dict], attempt, paper: str,  # noqa: ANN001
+                        large_print: bool) -> Rendered:
+    """Turn the last page's empty space into more lines to write on, on the same number of pages (this also
+    keeps a large-print help-line box from standing alone on its last page)."""
+    rendered, layout = best
+    extra = int((FILL_TO - rendered.last_page_fill) * BODY_MM[paper] // LINE_MM[large_print])
+    for more in (extra, extra - 2):
+        if more < 1:
+            break
+        fuller, _ = attempt({**layout, "reflection_lines": layout["reflection_lines"] + more}, rendered.pages)
+        if fuller.data is not None:
+            return fuller
+    return rendered
