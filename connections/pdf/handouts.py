@@ -153,6 +153,13 @@ def render_handout(target: Target, root: Path) -> None:
                 if tighter[0].data is not None:
                     best = tighter
                     break
+    elif best[0].pages > 1 and best[0].last_page_fill < ONE_PAGE_IF_UNDER:
+        # Large print: a last page holding only a few writing lines. Fewer lines take a page less.
+        for lines in (3, 1):
+            fewer = attempt({"reflection_lines": lines, "compact": False}, best[0].pages - 1)
+            if fewer[0].data is not None:
+                best = fewer
+                break
     final = _more_room_to_write(best, attempt, paper, large_print)
     assert final.data is not None
     write_atomic(target.output, final.data)
