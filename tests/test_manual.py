@@ -190,8 +190,8 @@ def test_appendices(dist: Path) -> None:
         assert step in checklist
     sheet = page["Appendix C · Attendance sheet"]
     assert "Participant (first name and initial, or a code)" in sheet
-    assert "Week" in sheet and "6 1 2 3" in sheet and " 15 " in sheet  # the whole sheet on one page
-    assert sheet.index("Mark P (present)") < sheet.index("6 1 2 3"), "its instructions come before the sheet"
+    assert all(f"Week {n}" in sheet for n in range(1, 7)) and " 15 " in sheet  # the whole sheet on one page
+    assert sheet.index("Mark P (present)") < sheet.index("Week 1"), "its instructions come before the sheet"
     resources = page["Appendix D · Resources and help lines"]
     for text in ("1 Test Road, Testville, ON", "Safe Haven Women's Shelter (not on discreet handouts) 555-0111 24/7",
                  "Oct 1, 2026", "Hope for Wellness Help Line 1-855-242-3310", "9-8-8"):
@@ -286,7 +286,7 @@ def test_large_print_manual_cover_on_one_page_and_text_at_18_points(tmp_path: Pa
     assert body and min(size for _, size in body) >= 18 - 0.01, min(body, key=lambda b: b[1])
     sheet = next(i for i, t in enumerate(texts) if i > 2 and "Annexe C · Feuille de présence" in t)
     assert page_size(reader, sheet) == (LETTER[1], LETTER[0]), "the attendance sheet turns to fit its columns"
-    assert "Semaine" in texts[sheet] and "1 2 3 4 5 6" in texts[sheet]
+    assert "Semaines 1 à 6" in texts[sheet] and "1 2 3 4 5 6" in texts[sheet]
     assert page_size(reader, sheet - 1) == page_size(reader, len(texts) - 1) == LETTER
 
 

@@ -133,6 +133,13 @@ def ui_lang(project: Project, variant: Variant) -> str:
     return "en"
 
 
+def document_lang(variant: Variant) -> str:
+    """The document's language tag with its region from variant.yml's locale (fr_CA → fr-CA), so that a reader
+    or a screen reader uses Canadian French; the bare language when the locale is another language's."""
+    language, _, region = variant.locale.partition("_")
+    return f"{variant.lang}-{region}" if region and language == variant.lang else variant.lang
+
+
 def help_lines(agency: Agency | None, variant: Variant, discreet: bool) -> tuple[list[HelpLine], list[HelpLine]]:
     """Local lines from agency.yml, then the national lines in the variant's language.
 

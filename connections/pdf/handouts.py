@@ -111,6 +111,7 @@ def handout_html(bundle: Bundle, vid: str, n: int, paper: str, large_print: bool
         discreet=discreet,
         large_print=large_print,
         ui_lang=common.ui_lang(project, variant),
+        doc_lang=common.document_lang(variant),
         key_messages=[render_inline(m, placeholders=values, lang=lang) for m in week.key_messages],
         body=render_markdown(section.body, placeholders=values, lang=lang, heading_shift=-1,
                              id_prefix="handout-"),

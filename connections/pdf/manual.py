@@ -218,6 +218,7 @@ def manual_context(bundle: Bundle, vid: str, paper: str, large_print: bool) -> d
         large_print=large_print,
         attendance_rows=ATTENDANCE_ROWS,
         ui_lang=common.ui_lang(project, variant),
+        doc_lang=common.document_lang(variant),
         has_xrefs=any('class="xref"' in str(p.html) for p in (*overview, *appendix.values(),
                                                                  *(x for w in weeks for x in w.parts))),
     )
