@@ -10,6 +10,7 @@ Output paths (``out`` is the dist folder):
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -57,9 +58,16 @@ class HandoutParams:
     discreet: bool = False
 
 
+# The handouts a full build makes (large_print, discreet): every week's materials offer the discreet one.
+PRINT_SET = ((False, False), (False, True), (True, False))
+
+
 def collect(bundle: Bundle, opts: Options) -> list[Target]:
-    """The `handouts` output kind."""
-    return handout_targets(bundle, opts)
+    """The `handouts` output kind; with ``print_set`` (the default build), standard, discreet and large print."""
+    if not opts.print_set:
+        return handout_targets(bundle, opts)
+    return [t for lp, disc in PRINT_SET
+            for t in handout_targets(bundle, dataclasses.replace(opts, large_print=lp, discreet=disc))]
 
 
 def handout_targets(bundle: Bundle, opts: Options) -> list[Target]:

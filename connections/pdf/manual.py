@@ -10,6 +10,7 @@ Output paths (``out`` is the dist folder):
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -49,8 +50,10 @@ class ManualParams:
 
 
 def collect(bundle: Bundle, opts: Options) -> list[Target]:
-    """The `manual` output kind."""
-    return manual_targets(bundle, opts)
+    """The `manual` output kind; with ``print_set`` (the default build), the regular and the large-print manual."""
+    if not opts.print_set:
+        return manual_targets(bundle, opts)
+    return [t for lp in (False, True) for t in manual_targets(bundle, dataclasses.replace(opts, large_print=lp))]
 
 
 def manual_targets(bundle: Bundle, opts: Options) -> list[Target]:
