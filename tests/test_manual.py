@@ -193,7 +193,7 @@ def test_appendices(dist: Path) -> None:
     assert all(f"Week {n}" in sheet for n in range(1, 7)) and " 15 " in sheet  # the whole sheet on one page
     assert sheet.index("Mark P (present)") < sheet.index("Week 1"), "its instructions come before the sheet"
     resources = page["Appendix D · Resources and help lines"]
-    for text in ("1 Test Road, Testville, ON", "Safe Haven Women's Shelter (not on discreet handouts) 555-0111 24/7",
+    for text in ("1 Test Road, Testville, ON", "Safe Haven Women's Shelter", "(not on discreet handouts)", "555-0111",
                  "Oct 1, 2026", "Hope for Wellness Help Line 1-855-242-3310", "9-8-8"):
         assert text in resources
 
@@ -202,7 +202,7 @@ def test_french_manual(dist: Path, bundle) -> None:
     path = manual(dist, "fr", "a4")
     reader = PdfReader(path)
     texts = [norm(t) for t in page_texts(path)]
-    assert reader.trailer["/Root"]["/Lang"] == "fr"
+    assert reader.trailer["/Root"]["/Lang"] == "fr-CA"  # the region from variant.yml's locale
     assert texts[1].split(" Table des matières ")[0] in AGENCY_NAMES
     assert "MANUEL D'ANIMATION" in texts[0] and "23 novembre 2026" in texts[0]
     assert printed_page_numbers(texts) == [None, *range(2, len(texts) + 1)]
