@@ -29,6 +29,7 @@ from tests.fixtures.pdf.pdf_project import (
     norm,
     page_size,
     pdf_text,
+    pdf_ua_failures,
     pdf_ua_identifier,
     print_problems,
     real_content_ok,
@@ -330,3 +331,10 @@ def test_hours_never_break_inside(bundle) -> None:
     assert str(nobreak("24 hours a day, 7 days a week")) == "24\u00a0hours a day, 7\u00a0days a week"
     html_text = handout_html(bundle, "fr", 1, "letter", large_print=False, discreet=False)
     assert "24 h sur 24" not in html_text
+
+
+def test_every_handout_passes_the_pdf_ua_validator(dist: Path) -> None:
+    """Standard, discreet and large print, every variant and paper built here: 0 PDF/UA-1 failures."""
+    pdfs = sorted((dist / "handouts").rglob("*.pdf"))
+    assert {"notes", "large-print"} <= {part for p in pdfs for part in p.parts}
+    assert {str(p.relative_to(dist)): f for p in pdfs if (f := pdf_ua_failures(p))} == {}
