@@ -3,10 +3,12 @@ headers, bookmarks, every week in full with its agenda, the appendices, in Engli
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from pathlib import Path
 
 import pytest
+from babel.dates import format_time
 from pypdf import PdfReader
 
 from connections.context import Options, bundle_for
@@ -149,11 +151,12 @@ def test_every_week_in_full_with_agenda_and_key_messages(dist: Path, bundle) -> 
         for section in week.sections.values():
             assert norm(section.heading) in text
         assert norm(f"Total {week.duration}") in rows
-        start = 0
-        for item in week.agenda:  # each row: clock times, the section's heading, its minutes
-            end = start + item.minutes
+        start = dt.datetime(2027, 1, 1, 18, 0)  # start_time: "18:00" in the fixture's mkdocs.yml
+        for item in week.agenda:  # each row: clock times from the start time, the section's heading, its minutes
+            end = start + dt.timedelta(minutes=item.minutes)
             heading = week.sections[item.section].heading
-            assert norm(f"{start // 60}:{start % 60:02d}–{end // 60}:{end % 60:02d} {heading} {item.minutes}") in rows
+            clock = "–".join(format_time(t.time(), "short", locale="en_CA") for t in (start, end))
+            assert norm(f"{clock} {heading} {item.minutes}") in rows
             start = end
     for phrase in ("Duration: 120 minutes",
                    "Only facilitators read this note. Call Test Children's Aid, 555-0109 as your agency requires.",

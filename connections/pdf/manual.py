@@ -11,6 +11,7 @@ Output paths (``out`` is the dist folder):
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -60,10 +61,11 @@ def manual_targets(bundle: Bundle, opts: Options) -> list[Target]:
     """One manual per selected variant and paper; inputs are the variant's content files and shared print files."""
     project = bundle.project
     shared = common.shared_inputs(project, bundle.agency)
+    settings = [project.root / "mkdocs.yml"] if (project.root / "mkdocs.yml").is_file() else []  # start time
     targets = []
     for vid in selected_variants(bundle, opts):
         content = bundle.contents[vid]
-        inputs = common.module_inputs(content.modules(), content.variant, project.root)
+        inputs = common.module_inputs(content.modules(), content.variant, project.root) + settings
         for paper in opts.papers:
             cache = opts.out / PARTS_CACHE / (f"{vid}-{paper}" + ("-large" if opts.large_print else ""))
             targets.append(Target(
@@ -126,6 +128,7 @@ class AgendaRow:
     heading: str
     anchor: str
     minutes: int
+    clock: str = ""  # "6:00 p.m. – 6:10 p.m." from the site's configured start time, when there is one
 
 
 @dataclass
@@ -162,14 +165,32 @@ def _part(module: Module, sid: str, content: VariantContent, values: dict[str, s
     return Part(sid, f"{prefix}{sid}", render_inline(sec.heading, placeholders=values, lang=lang), html, minutes)
 
 
-def week_chapter(week: Week, content: VariantContent, values: dict[str, str], lang: str) -> WeekChapter:
+def start_time(project) -> dt.time | None:  # noqa: ANN001
+    """The session's start time from the site settings (mkdocs.yml), or None when there is none to read."""
+    from ..errors import UserError
+    from ..site.settings import read_settings
+
+    try:
+        return read_settings(project.root / "mkdocs.yml").start_time
+    except (UserError, OSError):
+        return None  # `check` reports a bad setting; the manual then prints elapsed times only
+
+
+def week_chapter(week: Week, content: VariantContent, values: dict[str, str], lang: str,
+                 start: dt.time | None = None, locale: str = "en_CA") -> WeekChapter:
+    from babel.dates import format_time
+
+    from ..site.settings import clock_times
+
     minutes = {a.section: a.minutes for a in week.agenda}
+    spans = clock_times(start, [a.minutes for a in week.agenda]) if start else []
     agenda, t = [], 0
-    for item in week.agenda:
+    for i, item in enumerate(week.agenda):
         sec = week.sections.get(item.section)
         heading = render_inline(sec.heading if sec else item.section, placeholders=values, lang=lang)
+        clock = ("\u2013".join(format_time(x, "short", locale=locale) for x in spans[i])) if spans else ""
         agenda.append(AgendaRow(_clock(t), _clock(t + item.minutes), heading, f"w{week.number}-{item.section}",
-                                item.minutes))
+                                item.minutes, clock))
         t += item.minutes
 
     def inline(items: list[str]) -> list[Markup]:
@@ -203,7 +224,9 @@ def manual_context(bundle: Bundle, vid: str, paper: str, large_print: bool) -> d
     overview = [_part(program, sid, content, values, lang) for sid in program.sections
                 if sid not in APPENDIX_SECTIONS]
     appendix = {sid: _part(program, sid, content, values, lang) for sid in APPENDIX_SECTIONS}
-    weeks = [week_chapter(content.weeks[n], content, values, lang) for n in sorted(content.weeks)]
+    start = start_time(project)
+    weeks = [week_chapter(content.weeks[n], content, values, lang, start, variant.locale)
+             for n in sorted(content.weeks)]
     local, national = common.help_lines(agency, variant, discreet=False)
     return dict(
         variant=variant,
