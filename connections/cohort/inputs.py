@@ -25,6 +25,7 @@ class CohortInputs:
     participants: list[Participant]  # the roster, in order; empty for a cohort printed with blank rows
     record: Record | None
     threshold: int
+    logo: Path | None = None  # the agency's logo from agency.yml, printed on certificates
 
     @property
     def codes(self) -> list[str]:
@@ -64,4 +65,5 @@ def load_inputs(project: Project, cohort_path: Path, attendance: Path | None = N
         record = load_record(path, roster, problems)
         problems.raise_if_errors("The attendance record has problems")
     name = cohort.agency or (agency.name if agency else "")
-    return CohortInputs(project, cohort, name.strip(), roster, record, threshold or cohort.threshold)
+    return CohortInputs(project, cohort, name.strip(), roster, record, threshold or cohort.threshold,
+                        agency.logo if agency else None)

@@ -196,14 +196,16 @@ def certificates_pdf(target: Target, root: Path) -> None:
     assert inp.record is not None
     c = inp.cohort
     ctx = base_context(inp, target, c.paper, landscape=True)
-    # The full name only when the cohort prints full names; otherwise a line to write it by hand, and the
-    # name as the privacy mode prints it, small in a corner, so the facilitator knows whose page it is.
-    certs = [{"name": a.participant.full if c.privacy == "full" else "",
-              "mark": "" if c.privacy == "full" else a.participant.printed(c.privacy), "attended": a.present}
+    # The full name only when the cohort prints full names; otherwise a line to write it by hand (nothing else
+    # on the page names her: the certificate is hers to keep). No count of sessions: it celebrates, it does not
+    # grade. Issued on the last session's date, so a rebuild prints the same certificate.
+    certs = [{"name": a.participant.full if c.privacy == "full" else ""}
              for a in inp.record.completed(inp.threshold)]
     ctx.update(certificates=certs, total=len(c.sessions), threshold=inp.threshold,
                first_date=format_date(c.sessions[0].date, "long", locale=c.locale),
-               last_date=format_date(c.sessions[-1].date, "long", locale=c.locale))
+               last_date=format_date(c.sessions[-1].date, "long", locale=c.locale),
+               issued=format_date(c.sessions[-1].date, "long", locale=c.locale),
+               logo_uri=inp.logo.as_uri() if inp.logo and inp.logo.is_file() else "")
     _write_pdf(inp, target, "cohort/certificates.html", ctx, f"Certificates {c.id}")
 
 
