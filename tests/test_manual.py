@@ -63,9 +63,9 @@ def manual(dist: Path, vid: str, paper: str) -> Path:
 
 
 def chapter_starts(texts: list[str], headings: list[str]) -> dict[str, int]:
-    """1-based page where each chapter heading first appears after the contents page."""
+    """1-based page where each chapter heading first appears after the contents page (cover, credits, contents)."""
     flat = [norm(t) for t in texts]
-    return {h: next(i + 1 for i in range(2, len(flat)) if norm(h) in flat[i]) for h in headings}
+    return {h: next(i + 1 for i in range(3, len(flat)) if norm(h) in flat[i]) for h in headings}
 
 
 def toc_numbers(toc: str, headings: list[str]) -> dict[str, int]:
@@ -92,14 +92,19 @@ def test_cover_and_contents_with_right_page_numbers(dist: Path, bundle) -> None:
                  "Maple Family Centre", "English", "November 23, 2026"):
         assert text in cover
     assert "Page 1" not in cover  # no running header or footer on the cover
-    assert norm(texts[1]).startswith("Maple Family Centre Contents")  # no running header above the title
+    credits = norm(texts[1])  # the verso of the cover: who wrote it, from what, when, for whom
+    for text in ("About this edition", "developed by Breaking the Cycle, Mothercraft (Toronto)",
+                 "written from the program's published key messages", "not the program's official manual",
+                 "Prepared for Maple Family Centre · English", "Content date November 23, 2026"):
+        assert text in credits, text
+    assert norm(texts[2]).startswith("Maple Family Centre Contents")  # no running header above the title
     weeks = bundle.contents["en"].weeks
     headings = [f"Week {n} · {weeks[n].title}" for n in sorted(weeks)]
-    assert toc_numbers(texts[1], headings) == chapter_starts(texts, headings)
+    assert toc_numbers(texts[2], headings) == chapter_starts(texts, headings)
     appendices = {"A · Group agreement": "Appendix A · Group agreement",
                   "D · Resources and help lines": "Appendix D · Resources and help lines"}
     starts = chapter_starts(texts, list(appendices.values()))
-    assert toc_numbers(texts[1], list(appendices)) == {k: starts[v] for k, v in appendices.items()}
+    assert toc_numbers(texts[2], list(appendices)) == {k: starts[v] for k, v in appendices.items()}
 
 
 def printed_page_numbers(texts: list[str], word: str = "Page") -> list[int | None]:
@@ -184,7 +189,7 @@ def test_links_between_content_files_stay_inside_the_manual(dist: Path, bundle) 
 
 def test_appendices(dist: Path) -> None:
     texts = [norm(t) for t in page_texts(manual(dist, "en", "letter"))]
-    page = {h: next(t for t in texts[2:] if h in t) for h in (
+    page = {h: next(t for t in texts[3:] if h in t) for h in (
         "Appendix A · Group agreement", "Appendix B · Responding to a disclosure: checklist",
         "Appendix C · Attendance sheet", "Appendix D · Resources and help lines")}
     assert "We keep what is said in the group private." in page["Appendix A · Group agreement"]
@@ -207,7 +212,7 @@ def test_french_manual(dist: Path, bundle) -> None:
     reader = PdfReader(path)
     texts = [norm(t) for t in page_texts(path)]
     assert reader.trailer["/Root"]["/Lang"] == "fr-CA"  # the region from variant.yml's locale
-    assert texts[1].split(" Table des matières ")[0] in AGENCY_NAMES
+    assert texts[2].split(" Table des matières ")[0] in AGENCY_NAMES
     assert "MANUEL D'ANIMATION" in texts[0] and "23 novembre 2026" in texts[0]
     assert printed_page_numbers(texts) == [None, *range(2, len(texts) + 1)]
     full = " ".join(texts)
@@ -257,7 +262,7 @@ def test_bundled_content_manual(tmp_path: Path) -> None:
         for section in week.sections.values():
             assert norm(section.heading) in text
     headings = [f"Week {n} · {weeks[n].title}" for n in sorted(weeks)]
-    assert toc_numbers(texts[1], headings) == chapter_starts(texts, headings)
+    assert toc_numbers(texts[2], headings) == chapter_starts(texts, headings)
 
 
 def test_large_print_manual_cover_on_one_page_and_text_at_18_points(tmp_path: Path) -> None:
@@ -278,7 +283,7 @@ def test_large_print_manual_cover_on_one_page_and_text_at_18_points(tmp_path: Pa
     assert stranded_headings(path) == [] and nearly_empty_pages(path) == []
     texts = [norm(t) for t in page_texts(path)]
     assert "MANUEL D'ANIMATION" in texts[0] and "Page" not in texts[0]
-    assert texts[1].split(" Table des matières ")[0] in AGENCY_NAMES, "the cover holds on one page"
+    assert texts[2].split(" Table des matières ")[0] in AGENCY_NAMES, "the cover holds on one page"
     assert printed_page_numbers(texts) == [None, *range(2, len(texts) + 1)]
     reader = PdfReader(path)
     weeks = bundle_for(project)[0].contents["fr"].weeks
