@@ -135,7 +135,7 @@ def test_attendance_sheet_landscape_with_header_on_every_page(built: dict, paper
         assert "Confidentiel" in text
     whole = " ".join(texts)
     assert "Animatrice Une, Animatrice Deux" in whole and "Test Agency" in whole
-    assert "Initiales de l'animation" in whole and "Total" in whole
+    assert "Initiales de l’animation" in whole and "Total" in whole
     for name in names():
         assert name in whole
     assert "<b>Gras</b>" in whole and "<script>alert(1)</" in whole  # printed literally, not as markup
@@ -218,7 +218,7 @@ def test_summary_counts_match_the_record(built: dict) -> None:
     totals = dict(total_rows[1:])
     completed = sum(present_count(i) >= 5 for i in range(1, N + 1))
     assert totals["Participantes"] == str(N)
-    assert totals["Taux d'achèvement"] == f"{round(100 * completed / N)}%"
+    assert totals["Taux d’achèvement"] == f"{round(100 * completed / N)}%"
     assert totals["Service de garde offert (séances)"] == str(sum(i % 3 for i in range(1, N + 1)))
     assert totals["Participantes ayant eu du transport"] == str(sum(i % 2 for i in range(1, N + 1)))
     text = " ".join(pages(built["res"] / "summary.pdf"))
