@@ -349,3 +349,17 @@ def test_cohort_paperwork_passes_the_pdf_ua_validator(built: dict) -> None:
     assert {k: v for k, v in found.items() if "attendance-" not in k and v} == {}
     known = "PDFUA1-TABLE-HEADERS-SCOPE-001"
     assert {k: v for k, v in found.items() if "attendance-" in k and any(not f.startswith(known) for f in v)} == {}
+
+
+def test_a_long_group_breaks_cleanly_between_pages(built: dict) -> None:
+    """62 participants: every page of the attendance sheet starts with the table's header and holds rows; the
+    total and the initials are on the last page with participants' rows, never alone; no page is nearly empty."""
+    from tests.fixtures.pdf.pdf_project import nearly_empty_pages
+
+    for path in (built["res"] / "attendance-letter.pdf", built["res"] / "attendance-a4.pdf"):
+        texts = pages(path)
+        last = texts[-1]
+        assert "Initiales de l’animation" in last and "Total" in last
+        rows_on_last = [n for n in range(1, 70) if f" {n} " in last.split("Total")[0]]
+        assert len(rows_on_last) >= 3, (path.name, rows_on_last)
+        assert nearly_empty_pages(path) == []

@@ -31,6 +31,11 @@ from .inputs import CohortInputs, load_inputs
 from .summary import chart_svg, summarize
 
 ROWS_PER_TABLE = 40  # long tables are slow in WeasyPrint and repeat headers unreliably past this
+# Rows of 6.5 mm that fit a landscape page under the table's header (cohort.css): the first page also holds
+# the title block. Each table after the first starts a page, so no table breaks and no page holds only the
+# last rows, the total or the initials (which take the room of three rows and stay with at least three rows).
+ROWS_PER_PAGE = {"letter": (20, 24), "a4": (19, 23)}
+FOOTER_ROWS = 3
 PAGE_SIZES = {"letter": "letter", "a4": "A4"}
 
 
@@ -164,12 +169,32 @@ def chunks(rows: list, size: int = ROWS_PER_TABLE) -> list[dict]:
     return [{"rows": rows[i:i + per]} for i in range(0, len(rows), per)]
 
 
+def page_chunks(rows: list, paper: str) -> list[dict]:
+    """Rows in one table per page: the first page's share, then a page's, leaving room for the total and the
+    initials rows on the last page and never fewer than FOOTER_ROWS rows with them."""
+    first, per = ROWS_PER_PAGE.get(paper, ROWS_PER_PAGE["a4"])
+    if len(rows) + FOOTER_ROWS <= first:
+        return [{"rows": rows}]
+    out, i, size = [], 0, first
+    while i < len(rows):
+        out.append({"rows": rows[i:i + size]})
+        i, size = i + size, per
+    last = out[-1]["rows"]
+    if len(last) + FOOTER_ROWS > (first if len(out) == 1 else per):  # no room left for the footer rows
+        out.append({"rows": []})
+    if len(out[-1]["rows"]) < FOOTER_ROWS and len(out) > 1:  # move rows over so the footer is not alone
+        move = FOOTER_ROWS - len(out[-1]["rows"])
+        out[-1]["rows"] = out[-2]["rows"][-move:] + out[-1]["rows"]
+        out[-2]["rows"] = out[-2]["rows"][:-move]
+    return out
+
+
 def attendance_pdf(target: Target, root: Path) -> None:
     """attendance-<paper>.pdf: landscape, one column group per session, a row per participant."""
     inp = _load(target, root)
     paper = target.params.paper
     ctx = base_context(inp, target, paper, landscape=True)
-    ctx.update(chunks=chunks(attendance_rows(inp)), name_width="50mm" if paper == "letter" else "48mm")
+    ctx.update(chunks=page_chunks(attendance_rows(inp), paper), name_width="50mm" if paper == "letter" else "48mm")
     _write_pdf(inp, target, "cohort/attendance.html", ctx, f"Attendance {inp.cohort.id}")
 
 
