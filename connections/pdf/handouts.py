@@ -143,47 +143,54 @@ def render_handout(target: Target, root: Path) -> None:
     sources = [week.path, variant.directory / "variant.yml", project.agency_yml]
     style = common.stylesheets(project, "handout.css", large_print=large_print)
 
-    def attempt(layout: dict, max_pages: int | None) -> tuple[Rendered, dict]:
+    def attempt(layout: dict, max_pages: int | None, write: bool = False) -> tuple[Rendered, dict]:
+        """Lay out (and write only when asked: choosing a layout needs its page count, not its PDF)."""
         html = handout_html(bundle, vid, n, paper, large_print, discreet, **layout)
         return render_pdf_pages(html, base=variant.directory, root=project.root, stylesheets=style, title=title,
                                 lang=variant.lang, source_date=variant.content_date.isoformat(), sources=sources,
-                                max_pages=max_pages), layout
+                                max_pages=max_pages if write else 0), layout
 
-    best = attempt(LAYOUTS[0], None if large_print else MAX_PAGES)  # large print takes the pages it needs
+    def fits(tried: tuple[Rendered, dict], limit: int | None) -> bool:
+        return limit is None or tried[0].pages <= limit
+
+    best = attempt(LAYOUTS[0], None)  # large print takes the pages it needs
     if not large_print:
-        if best[0].data is None:  # too long: fewer writing lines, then tighter spacing
+        if not fits(best, MAX_PAGES):  # too long: fewer writing lines, then tighter spacing
             for layout in LAYOUTS[1:]:
-                best = attempt(layout, None if layout is LAYOUTS[-1] else MAX_PAGES)
-                if best[0].data is not None:
+                best = attempt(layout, None)
+                if fits(best, MAX_PAGES):
                     break
         elif best[0].pages > 1 and best[0].last_page_fill < ONE_PAGE_IF_UNDER:  # a few lines over one page
             for layout in LAYOUTS[1:]:
-                tighter = attempt(layout, 1)
-                if tighter[0].data is not None:
+                tighter = attempt(layout, None)
+                if fits(tighter, 1):
                     best = tighter
                     break
     elif best[0].pages > 1 and best[0].last_page_fill < ONE_PAGE_IF_UNDER:
         # Large print: a last page holding only a few writing lines. Fewer lines take a page less.
         for lines in (3, 1):
-            fewer = attempt({"reflection_lines": lines, "compact": False}, best[0].pages - 1)
-            if fewer[0].data is not None:
+            fewer = attempt({"reflection_lines": lines, "compact": False}, None)
+            if fits(fewer, best[0].pages - 1):
                 best = fewer
                 break
     final = _more_room_to_write(best, attempt, paper, large_print)
+    if final is None:  # no more lines fit: write the chosen layout as it is
+        final = attempt(best[1], None, write=True)[0]
     assert final.data is not None
     write_atomic(target.output, final.data)
 
 
 def _more_room_to_write(best: tuple[Rendered, dict], attempt, paper: str,  # noqa: ANN001
-                        large_print: bool) -> Rendered:
-    """Turn the last page's empty space into more lines to write on, on the same number of pages (this also
-    keeps a large-print help-line box from standing alone on its last page)."""
+                        large_print: bool) -> Rendered | None:
+    """Turn the last page's empty space into more lines to write on, on the same number of pages; the PDF
+    written, or None when no more lines fit."""
     rendered, layout = best
     extra = int((FILL_TO - rendered.last_page_fill) * BODY_MM[paper] // LINE_MM[large_print])
     for more in (extra, extra - 2):
         if more < 1:
             break
-        fuller, _ = attempt({**layout, "reflection_lines": layout["reflection_lines"] + more}, rendered.pages)
+        fuller, _ = attempt({**layout, "reflection_lines": layout["reflection_lines"] + more}, rendered.pages,
+                            write=True)
         if fuller.data is not None:
             return fuller
-    return rendered
+    return None
