@@ -123,6 +123,8 @@ def options_from(args: argparse.Namespace, root: Path, cohort: Path | None = Non
         jobs=getattr(args, "jobs", None),
         large_print=getattr(args, "large_print", False),
         discreet=getattr(args, "discreet", False),
+        print_set=getattr(args, "command", "") == "all" and not (getattr(args, "large_print", False)
+                                                                or getattr(args, "discreet", False)),
         strict=getattr(args, "strict", False),
         cohort=_resolved(getattr(args, "cohort", None)) or cohort,
         attendance=_resolved(getattr(args, "attendance", None)),

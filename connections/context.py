@@ -28,6 +28,9 @@ class Options:
     jobs: int | None = None
     large_print: bool = False
     discreet: bool = False
+    # Every print variation the sessions use: standard, discreet and large-print handouts, the regular and the
+    # large-print manual. Set by `all` (the default build) when neither --large-print nor --discreet is given.
+    print_set: bool = False
     strict: bool = False
     cohort: Path | None = None  # COHORT.yml of the cohort commands (the sample cohort in a full build)
     attendance: Path | None = None  # certificates: the attendance record

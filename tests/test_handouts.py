@@ -29,6 +29,7 @@ from tests.fixtures.pdf.pdf_project import (
     norm,
     page_size,
     pdf_text,
+    pdf_ua_failures,
     pdf_ua_identifier,
     print_problems,
     real_content_ok,
@@ -138,7 +139,7 @@ def test_fonts_are_bundled_embedded_and_pdf_is_tagged(dist: Path, bundle) -> Non
         assert all(name.startswith(("Connections-Sans", "Connections-Syllabics")) for name in used), used
         assert pdf_ua_identifier(reader)
         root = reader.trailer["/Root"]
-        assert root["/Lang"] == bundle.variant(vid).lang
+        assert root["/Lang"] == {"en": "en-CA", "fr": "fr-CA", "iu": "iu"}[vid]  # with the locale's region
         assert root["/MarkInfo"]["/Marked"]
         assert reader.metadata.title.endswith(bundle.contents[vid].weeks[1].title)
 
@@ -292,3 +293,56 @@ def test_every_handout_looks_printable(dist: Path) -> None:
     assert len(pdfs) >= 30
     problems = {str(p.relative_to(dist)): found for p in pdfs if (found := print_problems(p))}
     assert problems == {}
+    # No heading at the foot of a page with its text overleaf; no page with only a few lines but the last.
+    from tests.fixtures.pdf.pdf_project import nearly_empty_pages, stranded_headings
+
+    problems = {str(p.relative_to(dist)): found for p in pdfs
+                if (found := stranded_headings(p) + nearly_empty_pages(p))}
+    assert problems == {}
+
+
+def _sizes(path: Path) -> set[float]:
+    """Every type size a handout's text is set in."""
+    reader = PdfReader(path)
+    return {round(size, 1) for i in range(len(reader.pages)) for _, size in text_sizes(reader, i)}
+
+
+def test_one_type_size_and_a_readable_measure_across_the_series(dist: Path) -> None:
+    """Every regular handout (standard and discreet, long week or short) is set in the same body size, and its
+    body lines hold 60-80 characters (not 95-110), so a reader's eye finds the next line."""
+    pdfs = sorted(p for p in (dist / "handouts").rglob("*.pdf") if "large-print" not in p.parts)
+    for path in pdfs:  # 11 pt body in every layout; never the 10 pt a long week used to drop to
+        assert 11.0 in _sizes(path) and min(_sizes(path)) >= 8.0 and 10.0 not in _sizes(path), path.name
+    for path in (dist / "handouts/en/week-1-letter.pdf", dist / "handouts/fr/week-1-a4.pdf"):
+        body = [line.strip() for line in pdf_text(path).splitlines() if line.strip().endswith((".", ","))
+                and len(line.strip()) > 40 and not line.startswith(("Use this space", "Utilisez cet espace"))]
+        longest = max(len(line) for line in body)
+        assert 60 <= longest <= 80, (path.name, longest)
+
+
+def test_large_print_last_page_is_not_the_help_lines_box_alone(dist: Path) -> None:
+    """Large print: the help lines come before the writing lines, so no page holds only their box."""
+    path = dist / "handouts/en/large-print/week-1-a4.pdf"
+    last = norm(pdf_text(path).split("\f")[-1] if "\f" in pdf_text(path) else "")
+    from tests.fixtures.pdf.pdf_project import page_texts
+
+    pages = [norm(t) for t in page_texts(path)]
+    assert "My reflection" in pages[-1], pages[-1]
+    assert all(not (t.startswith("Who to call") and "My reflection" not in t) for t in pages) and last == ""
+
+
+def test_hours_never_break_inside(bundle) -> None:
+    """"24 h sur 24" and "7 days" keep their words on one line (no-break spaces in the help-line box)."""
+    from connections.pdf.common import nobreak
+
+    assert str(nobreak("24 h sur 24, 7 jours sur 7")) == "24\u00a0h\u00a0sur\u00a024, 7\u00a0jours\u00a0sur\u00a07"
+    assert str(nobreak("24 hours a day, 7 days a week")) == "24\u00a0hours a day, 7\u00a0days a week"
+    html_text = handout_html(bundle, "fr", 1, "letter", large_print=False, discreet=False)
+    assert "24 h sur 24" not in html_text
+
+
+def test_every_handout_passes_the_pdf_ua_validator(dist: Path) -> None:
+    """Standard, discreet and large print, every variant and paper built here: 0 PDF/UA-1 failures."""
+    pdfs = sorted((dist / "handouts").rglob("*.pdf"))
+    assert {"notes", "large-print"} <= {part for p in pdfs for part in p.parts}
+    assert {str(p.relative_to(dist)): f for p in pdfs if (f := pdf_ua_failures(p))} == {}

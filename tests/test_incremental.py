@@ -46,8 +46,10 @@ def test_edit_rebuilds_exactly_its_dependants(small: Path) -> None:
                      encoding="utf-8")
     result = run_build(*ARGS, project=small)
     assert result.code == 0, result.err
-    assert built_keys(small, before) == ["handout:fr:3:letter", "manual:fr:letter", "site:fr"]
-    assert "Built 3, up to date" in result.out
+    assert built_keys(small, before) == ["handout:fr:3:letter", "handout:fr:3:letter:discreet",
+                                         "handout:fr:3:letter:large", "manual:fr:letter", "manual:fr:letter:large",
+                                         "site:fr"]  # the default build makes every print variation
+    assert "Built 6, up to date" in result.out
 
     result = run_build(*ARGS, "--force", project=small)  # --force rebuilds everything
     assert result.code == 0, result.err
@@ -76,7 +78,8 @@ def test_failure_part_way_keeps_earlier_outputs_and_next_build_completes(small: 
     result = run_build(*ARGS, project=small)
     assert result.code == 1
     failed = sorted(line.split()[1].rstrip(":") for line in result.out.splitlines() if line.startswith("FAILED "))
-    assert failed == ["handout:en:4:letter", "manual:en:letter"]  # the two documents that print week 4's handout
+    # the documents that print week 4's handout (regular and large print)
+    assert failed == ["handout:en:4:letter", "handout:en:4:letter:large", "manual:en:letter", "manual:en:letter:large"]
     assert "agency.yml" in result.out and "Traceback" not in result.err + result.out
     # The English site shows the image as a link and is rebuilt; every other output, the failed ones included,
     # is exactly as before: nothing half-written.
@@ -88,11 +91,13 @@ def test_failure_part_way_keeps_earlier_outputs_and_next_build_completes(small: 
     during = state(small)
     result = run_build(*ARGS, project=small)
     assert result.code == 0, result.out + result.err
-    # The two failed documents, and both sites again (the French site shows notes on changed English).
+    # The failed documents (with the discreet and large-print handouts of week 4 and the large-print manual: their
+    # week file changed back), and both sites again (the French site shows notes on changed English).
     # The run sheets, checklists, feedback forms and report of the sample group show the weeks: made again too.
     built = built_keys(small, during)
-    assert [k for k in built if not k.startswith("cohort:")] == ["handout:en:4:letter", "manual:en:letter",
-                                                                  "site:en", "site:fr"]
+    assert [k for k in built if not k.startswith("cohort:")] == [
+        "handout:en:4:letter", "handout:en:4:letter:discreet", "handout:en:4:letter:large", "manual:en:letter",
+        "manual:en:letter:large", "site:en", "site:fr"]
     assert {k.split(":")[-1].split("-")[0].split(".")[0] for k in built if k.startswith("cohort:")} <= {
         "runsheets", "fidelity", "feedback", "report"}
     assert digests(dist) == before_files  # same inputs, byte-identical outputs

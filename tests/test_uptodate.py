@@ -32,14 +32,15 @@ def build_in_process(project: Path, *args: str) -> tuple[str, bool]:
 @pytest.fixture(scope="module")
 def small(tmp_path_factory: pytest.TempPathFactory) -> Path:
     project, result = built_small_project(tmp_path_factory.mktemp("uptodate") / "project", *ARGS)
-    assert "Built 35, up to date 0" in result.out  # 18 cohort outputs and forms, 12 handouts, 2 manuals, 3 sites
+    assert "Built 61, up to date 0" in result.out  # 18 cohort outputs and forms, 36 handouts (standard, discreet,
+    # large print), 4 manuals (regular, large print), 3 sites
     return project
 
 
 def test_nothing_changed_is_answered_without_loading_the_project(small: Path) -> None:
     out, loaded = build_in_process(small, *ARGS)
-    assert "Built 0, up to date 35, failed 0" in out
-    assert ("up to date: 3 site, 12 handouts, 2 manual, 2 attendance, 4 certificates, 1 calendar, 5 runsheets, "
+    assert "Built 0, up to date 61, failed 0" in out
+    assert ("up to date: 3 site, 36 handouts, 4 manual, 2 attendance, 4 certificates, 1 calendar, 5 runsheets, "
             "2 report, 4 forms") in out
     assert not loaded
 
@@ -48,12 +49,12 @@ def test_any_added_edited_or_removed_file_is_looked_at(small: Path) -> None:
     note = small / "notes-for-the-team.txt"
     note.write_text("Relire la semaine 2.\n", encoding="utf-8")
     out, loaded = build_in_process(small, *ARGS)
-    assert loaded and "Built 0, up to date 35" in out  # looked at, and nothing to rebuild for it
+    assert loaded and "Built 0, up to date 61" in out  # looked at, and nothing to rebuild for it
     out, loaded = build_in_process(small, *ARGS)
     assert not loaded
     note.unlink()
     out, loaded = build_in_process(small, *ARGS)
-    assert loaded and "Built 0, up to date 35" in out
+    assert loaded and "Built 0, up to date 61" in out
     (small / "agency.yml").write_text((small / "agency.yml").read_text(encoding="utf-8") + "\n", encoding="utf-8")
     out, loaded = build_in_process(small, *ARGS)
     assert loaded
@@ -63,7 +64,7 @@ def test_a_missing_output_is_built_again(small: Path) -> None:
     handout = small / "dist/handouts/en/week-2-letter.pdf"
     handout.unlink()
     out, loaded = build_in_process(small, *ARGS)
-    assert loaded and "Built 1, up to date 34" in out
+    assert loaded and "Built 1, up to date 60" in out
     assert handout.is_file()
 
 
@@ -79,7 +80,7 @@ def test_another_commands_build_voids_the_stamp(small: Path) -> None:
     assert "Une version provisoire." in norm(pdf_text(manual))
     week3.write_text(original, encoding="utf-8")
     out, loaded = build_in_process(small, *ARGS)
-    assert loaded and "Built 1, up to date 34" in out
+    assert loaded and "Built 1, up to date 60" in out
     assert "Une version provisoire." not in norm(pdf_text(manual))
 
 

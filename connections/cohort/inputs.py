@@ -28,6 +28,7 @@ class CohortInputs:
     participants: list[Participant]  # the roster, in order; empty for a cohort printed with blank rows
     record: Record | None
     threshold: int
+    logo: Path | None = None  # the agency's logo from agency.yml, printed on certificates
 
     @property
     def codes(self) -> list[str]:
@@ -105,4 +106,5 @@ def load_inputs(project: Project, cohort_path: Path, attendance: Path | None = N
     check_fonts(project, _printed_texts(cohort, roster, record), problems)
     problems.raise_if_errors("Some names cannot be printed")
     name = cohort.agency or (agency.name if agency else "")
-    return CohortInputs(project, cohort, name.strip(), roster, record, threshold or cohort.threshold)
+    return CohortInputs(project, cohort, name.strip(), roster, record, threshold or cohort.threshold,
+                        agency.logo if agency else None)

@@ -30,6 +30,11 @@ from .redact import private_errors
 from .summary import chart_svg, summarize
 
 ROWS_PER_TABLE = 40  # long tables are slow in WeasyPrint and repeat headers unreliably past this
+# Rows of 6.5 mm that fit a landscape page under the table's header (cohort.css): the first page also holds
+# the title block. Each table after the first starts a page, so no table breaks and no page holds only the
+# last rows, the total or the initials (which take the room of three rows and stay with at least three rows).
+ROWS_PER_PAGE = {"letter": (20, 24), "a4": (19, 23)}
+FOOTER_ROWS = 3
 PAGE_SIZES = {"letter": "letter", "a4": "A4"}
 
 
@@ -148,13 +153,33 @@ def chunks(rows: list, size: int = ROWS_PER_TABLE) -> list[dict]:
     return [{"rows": rows[i:i + per]} for i in range(0, len(rows), per)]
 
 
+def page_chunks(rows: list, paper: str) -> list[dict]:
+    """Rows in one table per page: the first page's share, then a page's, leaving room for the total and the
+    initials rows on the last page and never fewer than FOOTER_ROWS rows with them."""
+    first, per = ROWS_PER_PAGE.get(paper, ROWS_PER_PAGE["a4"])
+    if len(rows) + FOOTER_ROWS <= first:
+        return [{"rows": rows}]
+    out, i, size = [], 0, first
+    while i < len(rows):
+        out.append({"rows": rows[i:i + size]})
+        i, size = i + size, per
+    last = out[-1]["rows"]
+    if len(last) + FOOTER_ROWS > (first if len(out) == 1 else per):  # no room left for the footer rows
+        out.append({"rows": []})
+    if len(out[-1]["rows"]) < FOOTER_ROWS and len(out) > 1:  # move rows over so the footer is not alone
+        move = FOOTER_ROWS - len(out[-1]["rows"])
+        out[-1]["rows"] = out[-2]["rows"][-move:] + out[-1]["rows"]
+        out[-2]["rows"] = out[-2]["rows"][:-move]
+    return out
+
+
 @private_errors
 def attendance_pdf(target: Target, root: Path) -> None:
     """attendance-<paper>.pdf: landscape, one column group per session, a row per participant."""
     inp = load_target(target, root)
     paper = target.params.paper
     ctx = base_context(inp, target, paper, landscape=True)
-    ctx.update(chunks=chunks(attendance_rows(inp)), name_width="50mm" if paper == "letter" else "48mm")
+    ctx.update(chunks=page_chunks(attendance_rows(inp), paper), name_width="50mm" if paper == "letter" else "48mm")
     _write_pdf(inp, target, "cohort/attendance.html", ctx, f"Attendance {inp.cohort.id}")
 
 
@@ -183,14 +208,16 @@ def certificates_pdf(target: Target, root: Path) -> None:
     assert inp.record is not None
     c = inp.cohort
     ctx = base_context(inp, target, c.paper, landscape=True)
-    # The full name only when the cohort prints full names; otherwise a line to write it by hand, and the
-    # name as the privacy mode prints it, small in a corner, so the facilitator knows whose page it is.
-    certs = [{"name": a.participant.full if c.privacy == "full" else "",
-              "mark": "" if c.privacy == "full" else a.participant.printed(c.privacy), "attended": a.present}
+    # The full name only when the cohort prints full names; otherwise a line to write it by hand (nothing else
+    # on the page names her: the certificate is hers to keep). No count of sessions: it celebrates, it does not
+    # grade. Issued on the last session's date, so a rebuild prints the same certificate.
+    certs = [{"name": a.participant.full if c.privacy == "full" else ""}
              for a in inp.record.completed(inp.threshold)]
     ctx.update(certificates=certs, total=len(c.sessions), threshold=inp.threshold,
                first_date=format_date(c.sessions[0].date, "long", locale=c.locale),
-               last_date=format_date(c.sessions[-1].date, "long", locale=c.locale))
+               last_date=format_date(c.sessions[-1].date, "long", locale=c.locale),
+               issued=format_date(c.sessions[-1].date, "long", locale=c.locale),
+               logo_uri=inp.logo.as_uri() if inp.logo and inp.logo.is_file() else "")
     _write_pdf(inp, target, "cohort/certificates.html", ctx, f"Certificates {c.id}")
 
 

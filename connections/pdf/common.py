@@ -83,11 +83,24 @@ def css_counters(text: str) -> Markup:
     return Markup(" ".join(tokens))
 
 
+_NOBREAK = (re.compile(r"(\d+)\s+(h|j|jours?)\s+(sur)\s+(\d+)"),  # 24 h sur 24, 7 jours sur 7
+            re.compile(r"(\d+)\s+(h|j|hours?|days?|jours?|heures?)\b"))  # 9 h, 7 days
+
+
+def nobreak(text: str) -> Markup:
+    """Hours that must not break across lines ("24 h sur 24", "7 days"): their spaces become no-break spaces."""
+    s = str(text if isinstance(text, Markup) else Markup.escape(text))
+    for pattern in _NOBREAK:
+        s = pattern.sub(lambda m: "\u00a0".join(m.groups()), s)
+    return Markup(s)
+
+
 @lru_cache(maxsize=16)
 def _env(templates: Path, locales: Path, locale: str, stamp: tuple) -> jinja2.Environment:
     env = make_env(templates, locales, locale)
     env.filters["css_string"] = css_string
     env.filters["css_counters"] = css_counters
+    env.filters["nobreak"] = nobreak
     return env
 
 
@@ -104,6 +117,13 @@ def ui_lang(project: Project, variant: Variant) -> str:
     if variant.locale.split("_")[0] == "en" or catalog_path(project.locales, variant.locale):
         return variant.lang
     return "en"
+
+
+def document_lang(variant: Variant) -> str:
+    """The document's language tag with its region from variant.yml's locale (fr_CA → fr-CA), so that a reader
+    or a screen reader uses Canadian French; the bare language when the locale is another language's."""
+    language, _, region = variant.locale.partition("_")
+    return f"{variant.lang}-{region}" if region and language == variant.lang else variant.lang
 
 
 def help_lines(agency: Agency | None, variant: Variant, discreet: bool) -> tuple[list[HelpLine], list[HelpLine]]:

@@ -10,6 +10,7 @@ Output paths (``out`` is the dist folder):
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -24,9 +25,14 @@ from .engine import Rendered, render_pdf_pages
 
 MAX_PAGES = 2  # a handout is one sheet, printed on both sides
 ONE_PAGE_IF_UNDER = 0.35  # a second page this empty is worth a tighter layout that fits on one
-# Tried in order until the handout fits: fewer lines to write on, then slightly tighter type.
+# Tried in order until the handout fits: fewer lines to write on, then tighter spacing (never smaller type:
+# one type size across a series of handouts).
 LAYOUTS = ({"reflection_lines": 5, "compact": False}, {"reflection_lines": 3, "compact": False},
            {"reflection_lines": 3, "compact": True})
+FILL_TO = 0.9  # the last page's free space becomes lines to write on, up to this share of the page
+# Height of the text area (mm) and of one writing line (mm, as in handout.css / large-print.css).
+BODY_MM = {"letter": 279.4 - 40, "a4": 297 - 40}
+LINE_MM = {False: 10.0, True: 13.0}
 
 
 def handout_path(out: Path, variant: str, week: int, paper: str, large_print: bool = False,
@@ -52,9 +58,16 @@ class HandoutParams:
     discreet: bool = False
 
 
+# The handouts a full build makes (large_print, discreet): every week's materials offer the discreet one.
+PRINT_SET = ((False, False), (False, True), (True, False))
+
+
 def collect(bundle: Bundle, opts: Options) -> list[Target]:
-    """The `handouts` output kind."""
-    return handout_targets(bundle, opts)
+    """The `handouts` output kind; with ``print_set`` (the default build), standard, discreet and large print."""
+    if not opts.print_set:
+        return handout_targets(bundle, opts)
+    return [t for lp, disc in PRINT_SET
+            for t in handout_targets(bundle, dataclasses.replace(opts, large_print=lp, discreet=disc))]
 
 
 def handout_targets(bundle: Bundle, opts: Options) -> list[Target]:
@@ -106,6 +119,7 @@ def handout_html(bundle: Bundle, vid: str, n: int, paper: str, large_print: bool
         discreet=discreet,
         large_print=large_print,
         ui_lang=common.ui_lang(project, variant),
+        doc_lang=common.document_lang(variant),
         key_messages=[render_inline(m, placeholders=values, lang=lang) for m in week.participant_key_messages],
         body=render_markdown(section.body, placeholders=values, lang=lang, heading_shift=-1,
                              id_prefix="handout-"),
@@ -129,24 +143,54 @@ def render_handout(target: Target, root: Path) -> None:
     sources = [week.path, variant.directory / "variant.yml", project.agency_yml]
     style = common.stylesheets(project, "handout.css", large_print=large_print)
 
-    def attempt(layout: dict, max_pages: int | None) -> Rendered:
+    def attempt(layout: dict, max_pages: int | None, write: bool = False) -> tuple[Rendered, dict]:
+        """Lay out (and write only when asked: choosing a layout needs its page count, not its PDF)."""
         html = handout_html(bundle, vid, n, paper, large_print, discreet, **layout)
         return render_pdf_pages(html, base=variant.directory, root=project.root, stylesheets=style, title=title,
                                 lang=variant.lang, source_date=variant.content_date.isoformat(), sources=sources,
-                                max_pages=max_pages)
+                                max_pages=max_pages if write else 0), layout
 
-    best = attempt(LAYOUTS[0], None if large_print else MAX_PAGES)  # large print takes the pages it needs
+    def fits(tried: tuple[Rendered, dict], limit: int | None) -> bool:
+        return limit is None or tried[0].pages <= limit
+
+    best = attempt(LAYOUTS[0], None)  # large print takes the pages it needs
     if not large_print:
-        if best.data is None:  # too long: fewer writing lines, then tighter type
+        if not fits(best, MAX_PAGES):  # too long: fewer writing lines, then tighter spacing
             for layout in LAYOUTS[1:]:
-                best = attempt(layout, None if layout is LAYOUTS[-1] else MAX_PAGES)
-                if best.data is not None:
+                best = attempt(layout, None)
+                if fits(best, MAX_PAGES):
                     break
-        elif best.pages > 1 and best.last_page_fill < ONE_PAGE_IF_UNDER:  # a few lines over one page: one sheet
+        elif best[0].pages > 1 and best[0].last_page_fill < ONE_PAGE_IF_UNDER:  # a few lines over one page
             for layout in LAYOUTS[1:]:
-                tighter = attempt(layout, 1)
-                if tighter.data is not None:
+                tighter = attempt(layout, None)
+                if fits(tighter, 1):
                     best = tighter
                     break
-    assert best.data is not None
-    write_atomic(target.output, best.data)
+    elif best[0].pages > 1 and best[0].last_page_fill < ONE_PAGE_IF_UNDER:
+        # Large print: a last page holding only a few writing lines. Fewer lines take a page less.
+        for lines in (3, 1):
+            fewer = attempt({"reflection_lines": lines, "compact": False}, None)
+            if fits(fewer, best[0].pages - 1):
+                best = fewer
+                break
+    final = _more_room_to_write(best, attempt, paper, large_print)
+    if final is None:  # no more lines fit: write the chosen layout as it is
+        final = attempt(best[1], None, write=True)[0]
+    assert final.data is not None
+    write_atomic(target.output, final.data)
+
+
+def _more_room_to_write(best: tuple[Rendered, dict], attempt, paper: str,  # noqa: ANN001
+                        large_print: bool) -> Rendered | None:
+    """Turn the last page's empty space into more lines to write on, on the same number of pages; the PDF
+    written, or None when no more lines fit."""
+    rendered, layout = best
+    extra = int((FILL_TO - rendered.last_page_fill) * BODY_MM[paper] // LINE_MM[large_print])
+    for more in (extra, extra - 2):
+        if more < 1:
+            break
+        fuller, _ = attempt({**layout, "reflection_lines": layout["reflection_lines"] + more}, rendered.pages,
+                            write=True)
+        if fuller.data is not None:
+            return fuller
+    return None

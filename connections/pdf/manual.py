@@ -10,6 +10,8 @@ Output paths (``out`` is the dist folder):
 
 from __future__ import annotations
 
+import dataclasses
+import datetime as dt
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -55,18 +57,21 @@ class ManualParams:
 
 
 def collect(bundle: Bundle, opts: Options) -> list[Target]:
-    """The `manual` output kind."""
-    return manual_targets(bundle, opts)
+    """The `manual` output kind; with ``print_set`` (the default build), the regular and the large-print manual."""
+    if not opts.print_set:
+        return manual_targets(bundle, opts)
+    return [t for lp in (False, True) for t in manual_targets(bundle, dataclasses.replace(opts, large_print=lp))]
 
 
 def manual_targets(bundle: Bundle, opts: Options) -> list[Target]:
     """One manual per selected variant and paper; inputs are the variant's content files and shared print files."""
     project = bundle.project
     shared = common.shared_inputs(project, bundle.agency)
+    settings = [project.root / "mkdocs.yml"] if (project.root / "mkdocs.yml").is_file() else []  # start time
     targets = []
     for vid in selected_variants(bundle, opts):
         content = bundle.contents[vid]
-        inputs = common.module_inputs(content.modules(), content.variant, project.root)
+        inputs = common.module_inputs(content.modules(), content.variant, project.root) + settings
         for paper in opts.papers:
             cache = opts.out / PARTS_CACHE / (f"{vid}-{paper}" + ("-large" if opts.large_print else ""))
             targets.append(Target(
@@ -130,6 +135,7 @@ class AgendaRow:
     anchor: str
     minutes: int
     builtin: str = ""  # "break" or "reunion": labelled by the template, no section to link to
+    clock: str = ""  # "6:00 p.m. – 6:10 p.m." from the site's configured start time, when there is one
 
 
 @dataclass
@@ -147,23 +153,51 @@ def _clock(minutes: int) -> str:
     return f"{minutes // 60}:{minutes % 60:02d}"
 
 
+_CONTENT_LINK = re.compile(r'<a href="#([^"]+)">')
+
+
+def cross_references(html: str) -> Markup:
+    """Content links to a section or chapter become cross-references: printed with the target's page number
+    (`see Responding to a disclosure, page 62`). The number comes from WeasyPrint's target-counter() when the
+    target is in the same part, or from the page-number pass (see part_html) when it is in another part."""
+    return Markup(_CONTENT_LINK.sub(r'<a class="xref" href="#\1">', str(html)))
+
+
 def _part(module: Module, sid: str, content: VariantContent, values: dict[str, str], lang: str,
           minutes: int | None = None, heading_shift: int = 0) -> Part:
     sec = module.sections[sid]
     prefix = _prefix(module)
-    html = render_markdown(sec.body, placeholders=values, lang=lang, id_prefix=f"{prefix}{sid}-",
-                           link=link_map(content, module), heading_shift=heading_shift)
+    html = cross_references(render_markdown(sec.body, placeholders=values, lang=lang, id_prefix=f"{prefix}{sid}-",
+                                             link=link_map(content, module), heading_shift=heading_shift))
     return Part(sid, f"{prefix}{sid}", render_inline(sec.heading, placeholders=values, lang=lang), html, minutes)
 
 
-def week_chapter(week: Week, content: VariantContent, values: dict[str, str], lang: str) -> WeekChapter:
+def start_time(project) -> dt.time | None:  # noqa: ANN001
+    """The session's start time from the site settings (mkdocs.yml), or None when there is none to read."""
+    from ..errors import UserError
+    from ..site.settings import read_settings
+
+    try:
+        return read_settings(project.root / "mkdocs.yml").start_time
+    except (UserError, OSError):
+        return None  # `check` reports a bad setting; the manual then prints elapsed times only
+
+
+def week_chapter(week: Week, content: VariantContent, values: dict[str, str], lang: str,
+                 start: dt.time | None = None, locale: str = "en_CA") -> WeekChapter:
+    from babel.dates import format_time
+
+    from ..site.settings import clock_times
+
     minutes = {a.section: a.minutes for a in week.agenda}
+    spans = clock_times(start, [a.minutes for a in week.agenda]) if start else []
     agenda, t = [], 0
-    for item in week.agenda:
+    for i, item in enumerate(week.agenda):
         sec = week.sections.get(item.section)
         heading = render_inline(sec.heading if sec else item.section, placeholders=values, lang=lang)
+        clock = ("\u2013".join(format_time(x, "short", locale=locale) for x in spans[i])) if spans else ""
         agenda.append(AgendaRow(_clock(t), _clock(t + item.minutes), heading, f"w{week.number}-{item.section}",
-                                item.minutes, item.section if is_builtin(item.section) else ""))
+                                item.minutes, item.section if is_builtin(item.section) else "", clock))
         t += item.minutes
 
     def inline(items: list[str]) -> list[Markup]:
@@ -199,7 +233,9 @@ def manual_context(bundle: Bundle, vid: str, paper: str, large_print: bool) -> d
                 if sid not in APPENDIX_SECTIONS]
     appendix = {sid: _part(program, sid, content, values, lang, heading_shift=APPENDIX_HEADING_SHIFT.get(sid, 0))
                 for sid in APPENDIX_SECTIONS}
-    weeks = [week_chapter(content.weeks[n], content, values, lang) for n in sorted(content.weeks)]
+    start = start_time(project)
+    weeks = [week_chapter(content.weeks[n], content, values, lang, start, variant.locale)
+             for n in sorted(content.weeks)]
     local, national = common.help_lines(agency, variant, discreet=False)
     return dict(
         variant=variant,
@@ -217,6 +253,9 @@ def manual_context(bundle: Bundle, vid: str, paper: str, large_print: bool) -> d
         large_print=large_print,
         attendance_rows=ATTENDANCE_ROWS,
         ui_lang=common.ui_lang(project, variant),
+        doc_lang=common.document_lang(variant),
+        has_xrefs=any('class="xref"' in str(p.html) for p in (*overview, *appendix.values(),
+                                                                 *(x for w in weeks for x in w.parts))),
     )
 
 
@@ -227,6 +266,7 @@ def part_names(context: dict) -> list[str]:
 
 _ID = re.compile(r'\sid="([^"]+)"')
 _HREF = re.compile(r'\shref="#([^"]+)"')
+_XREF = re.compile(r'<a class="xref" href="#([^"]+)">')
 
 
 def part_html(bundle: Bundle, context: dict, name: str, first_page: int = 1,
@@ -236,6 +276,14 @@ def part_html(bundle: Bundle, context: dict, name: str, first_page: int = 1,
     html = env.get_template("pdf/manual.html").render(context, manual_part=name, first_page=first_page,
                                                       toc_pages=toc_pages or _Placeholders())
     foreign = sorted(set(_HREF.findall(html)) - set(_ID.findall(html)))
+    pages = toc_pages or _Placeholders()
+
+    def numbered(m: re.Match) -> str:  # a cross-reference to another part: its page from the page-number pass
+        if m[1] not in foreign:
+            return m[0]
+        return f'<a class="xref" href="#{m[1]}" data-page="{pages.get(m[1], PLACEHOLDER_PAGE)}">'
+
+    html = _XREF.sub(numbered, html)
     if foreign:  # empty anchors for them, so WeasyPrint keeps the links until the parts are joined
         stubs = "".join(f'<span id="{i}"></span>' for i in foreign)  # as written in the href: attribute-safe
         html = html.replace("</body>", f'<div class="xref-stubs">{stubs}</div>\n</body>', 1)
@@ -279,11 +327,12 @@ def render_manual(target: Target, root: Path) -> None:
     front_html, _ = part_html(bundle, context, "front")
     front_pages = cache.get(front_html, renderer(front_html), layout_only=True).pages
     tried = [front_pages]
+    known: dict[str, str] = {}  # page numbers from the previous pass, for cross-references between parts
     for _attempt in range(PAGINATION_TRIES):
         body, stubs, page = [], [], front_pages + 1
         pages: dict[str, str] = {}
         for name in names[1:]:
-            html, foreign = part_html(bundle, context, name, first_page=page)
+            html, foreign = part_html(bundle, context, name, first_page=page, toc_pages=known | pages)
             part = cache.get(html, renderer(html))
             pages |= {anchor: str(page + i) for anchor, i in part.anchors.items() if anchor not in foreign}
             body.append(part)
@@ -292,9 +341,10 @@ def render_manual(target: Target, root: Path) -> None:
         front_html, foreign = part_html(bundle, context, "front", toc_pages=pages)
         front = cache.get(front_html, renderer(front_html))
         tried.append(front.pages)
-        if front.pages == front_pages:
+        if front.pages == front_pages and (known == pages or not context["has_xrefs"]):
             break
         front_pages = front.pages  # the real numbers changed the contents' length: lay the rest out again
+        known = pages  # cross-references printed with placeholders: lay out again with the numbers
     else:
         raise UserError(unsettled_message(target.output, tried))
     try:
