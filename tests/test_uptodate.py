@@ -55,9 +55,13 @@ def test_any_added_edited_or_removed_file_is_looked_at(small: Path) -> None:
     note.unlink()
     out, loaded = build_in_process(small, *ARGS)
     assert loaded and "Built 0, up to date 61" in out
-    (small / "agency.yml").write_text((small / "agency.yml").read_text(encoding="utf-8") + "\n", encoding="utf-8")
+    # an edited file that no output shows (the glossary is read by the rules): looked at, checked, not rebuilt
+    glossary = small / "glossary.yml"
+    glossary.write_text(glossary.read_text(encoding="utf-8") + "\n# relu en novembre\n", encoding="utf-8")
     out, loaded = build_in_process(small, *ARGS)
-    assert loaded
+    assert loaded and "failed 0" in out
+    out, loaded = build_in_process(small, *ARGS)
+    assert not loaded
 
 
 def test_a_missing_output_is_built_again(small: Path) -> None:
