@@ -94,18 +94,38 @@ def code_fingerprint() -> str:
     return h.hexdigest()
 
 
-def fingerprint(target: Target, code: str, digests: dict[Path, bytes] | None = None) -> str:
-    """Hash of the code, the options and every input's bytes; ``digests`` memoizes files shared by targets."""
+def fingerprint(target: Target, code: str, digests: dict[Path, bytes] | None = None,
+                root: Path | None = None) -> str:
+    """Hash of the code, the options and every input's bytes; ``digests`` memoizes files shared by targets.
+
+    Paths inside the project ``root`` count by their place in the project, not by where the project lies:
+    a project folder moved, renamed or copied (a shared drive mounted elsewhere) keeps its outputs up to date.
+    """
     digests = {} if digests is None else digests
+    portable = portable_paths(root)
     h = hashlib.sha256(code.encode())
     h.update(f"{target.render.__module__}.{target.render.__qualname__}".encode())
-    h.update(repr(target.params).encode())
+    h.update(portable(repr(target.params)).encode())
     for p in sorted(set(target.inputs)):
         if p not in digests:
             digests[p] = sha256_file(p)
-        h.update(str(p).encode())
+        h.update(portable(str(p)).encode())
         h.update(digests[p])
     return h.hexdigest()
+
+
+def portable_paths(root: Path | None) -> Callable[[str], str]:
+    """A function writing the project's folder (as given and resolved) as ``<project>`` in a text."""
+    if root is None:
+        return lambda text: text
+    places = sorted({str(root), str(root.resolve())}, key=len, reverse=True)
+
+    def portable(text: str) -> str:
+        for place in places:
+            text = text.replace(place, "<project>")
+        return text
+
+    return portable
 
 
 def _load_state(out: Path) -> dict[str, str]:
@@ -182,7 +202,7 @@ def run(targets: list[Target], root: Path, out: Path, *, force: bool = False, qu
     todo: list[tuple[Target, str]] = []
     digests: dict[Path, bytes] = {}
     for t in targets:
-        fp = fingerprint(t, code, digests)
+        fp = fingerprint(t, code, digests, root)
         exists = t.output.is_dir() if t.is_dir else t.output.is_file()
         if not force and exists and state.get(t.key) == fp:
             report.up_to_date.append(t)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import fcntl
 import shutil
 import subprocess
 import sys
@@ -55,6 +56,43 @@ def built_small_project(dest: Path, *args: str) -> tuple[Path, Result]:
     result = run_build(*args, project=project)
     assert result.code == 0, result.err
     return project, result
+
+
+FULL_SMALL_ARGS = ("all", "--paper", "letter", "--quiet")
+
+
+@dataclass(frozen=True)
+class BuiltSmall:
+    """The small project built whole once per test session (``FULL_SMALL_ARGS``), and that build's result."""
+
+    project: Path
+    result: Result
+
+    def copy(self, dest: Path) -> Path:
+        """A copy, outputs and build state included, to edit: a copied project keeps its outputs up to date
+        (fingerprints count paths inside the project by their place in it), so it rebuilds only what changes."""
+        shutil.copytree(self.project, dest, symlinks=True)
+        return dest
+
+
+@pytest.fixture(scope="session")
+def built_small(tmp_path_factory: pytest.TempPathFactory, worker_id: str) -> BuiltSmall:
+    """The full small build, made by the first test process that needs it and shared with the others (a file
+    lock in the session's common temporary folder): the slowest setup of the suite, paid once."""
+    base = tmp_path_factory.getbasetemp()
+    if worker_id != "master":
+        base = base.parent  # shared by the xdist workers of this session
+    folder = base / "built-small"
+    with open(base / "built-small.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        done = folder / "result.txt"
+        if not done.is_file():
+            if folder.exists():
+                shutil.rmtree(folder)
+            _, result = built_small_project(folder / "project", *FULL_SMALL_ARGS)
+            done.write_text(f"{result.code}\n{result.out}", encoding="utf-8")
+        code, out = done.read_text(encoding="utf-8").split("\n", 1)
+    return BuiltSmall(folder / "project", Result(int(code), out, ""))
 
 
 @pytest.fixture

@@ -10,10 +10,10 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import REPO, built_small_project
+from tests.conftest import FULL_SMALL_ARGS, REPO, BuiltSmall
 from tests.fixtures.pdf.pdf_project import norm, pdf_text
 
-ARGS = ("all", "--paper", "letter", "--quiet")
+ARGS = FULL_SMALL_ARGS
 
 
 def build_in_process(project: Path, *args: str) -> tuple[str, bool]:
@@ -30,10 +30,13 @@ def build_in_process(project: Path, *args: str) -> tuple[str, bool]:
 
 
 @pytest.fixture(scope="module")
-def small(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    project, result = built_small_project(tmp_path_factory.mktemp("uptodate") / "project", *ARGS)
-    assert "Built 61, up to date 0" in result.out  # 18 cohort outputs and forms, 36 handouts (standard, discreet,
-    # large print), 4 manuals (regular, large print), 3 sites
+def small(built_small: BuiltSmall, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    assert "Built 61, up to date 0" in built_small.result.out  # 18 cohort outputs and forms, 36 handouts
+    # (standard, discreet, large print), 4 manuals (regular, large print), 3 sites
+    project = built_small.copy(tmp_path_factory.mktemp("uptodate") / "project")
+    # A copied (or moved) project keeps its outputs: it is looked at once, and nothing is rebuilt.
+    out, loaded = build_in_process(project, *ARGS)
+    assert loaded and "Built 0, up to date 61, failed 0" in out
     return project
 
 

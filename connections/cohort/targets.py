@@ -45,8 +45,8 @@ def _inputs(inp: CohortInputs, record: Path | None = None) -> tuple[Path, ...]:
         files.append(cohort.roster)
     if record:
         files.append(record)
-    if getattr(inp, "logo", None):
-        files.append(inp.logo)  # type: ignore[attr-defined]
+    if inp.logo:
+        files.append(inp.logo)
     files += _files(project.templates / "cohort") + _files(project.fonts) + _files(project.locales)
     return tuple(files)
 

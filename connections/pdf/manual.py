@@ -310,7 +310,7 @@ def render_manual(target: Target, root: Path) -> None:
     variant = content.variant
     modules = {m.path for m in content.modules()}
     cache = PartCache(Path(params.parts_cache), salt(code_fingerprint(),
-                      [p for p in target.inputs if p not in modules]), fresh=target.fresh)
+                      [p for p in target.inputs if p not in modules], root), fresh=target.fresh, root=root)
     context = manual_context(bundle, vid, paper, large_print)
     sources = [m.path for m in content.modules()] + [variant.directory / "variant.yml", project.agency_yml]
     style = common.stylesheets(project, "manual.css", large_print=large_print)

@@ -36,14 +36,17 @@ class PartCache:
     folder: Path
     salt: str
     fresh: bool = False
+    root: Path | None = None  # the project: paths inside it count by their place in it
     used: set[str] = field(default_factory=set)
     hits: int = 0
     misses: int = 0
 
     def key(self, html: str, layout_only: bool) -> str:
+        from ..pipeline import portable_paths
+
         h = hashlib.sha256(self.salt.encode())
         h.update(b"layout" if layout_only else b"pdf")
-        h.update(html.encode("utf-8"))
+        h.update(portable_paths(self.root)(html).encode("utf-8"))  # a moved project keeps its parts
         return h.hexdigest()[:32]
 
     def get(self, html: str, render: Callable[[bool], Rendered], layout_only: bool = False) -> Part:
@@ -85,14 +88,17 @@ def _whole(data: bytes) -> bool:
     return data.startswith(b"%PDF-") and data.rstrip().endswith(b"%%EOF")
 
 
-def salt(code: str, files: list[Path]) -> str:
+def salt(code: str, files: list[Path], root: Path | None = None) -> str:
     """What a part's HTML does not show: the toolkit's code, WeasyPrint's version, and these files' bytes."""
     import weasyprint
 
+    from ..pipeline import portable_paths
+
+    portable = portable_paths(root)
     h = hashlib.sha256(code.encode())
     h.update(weasyprint.__version__.encode())
     for p in sorted(set(files)):
-        h.update(str(p).encode())
+        h.update(portable(str(p)).encode())
         try:
             h.update(hashlib.sha256(p.read_bytes()).digest())
         except OSError:

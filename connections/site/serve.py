@@ -51,7 +51,7 @@ class SiteBuilder:
             if not target.is_dir:
                 continue
             vid = target.params.variant
-            fp = fingerprint(target, code)
+            fp = fingerprint(target, code, root=self.root)
             if self.seen.get(vid) == fp:
                 continue
             site = build_variant(bundle, vid, self.staging / vid)
