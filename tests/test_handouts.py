@@ -109,7 +109,7 @@ def test_agency_help_lines_and_footer(dist: Path) -> None:
     assert "Maple Family Centre" in text
     local, national = text.index("Safe Haven Women's Shelter 555-0111"), text.index("Hope for Wellness Help Line")
     assert text.index("Community Health Line 555-0122") < national and local < national  # local lines first
-    assert "Kids Help Phone 1-800-668-6868" in text
+    assert "Kids Help Phone For children, teens and young adults 1-800-668-6868" in text  # name, who, number
     pages = len(PdfReader(path).pages)
     assert f"Page 1 of {pages}" in text
     assert "Connections · Week 1 · English · November 23, 2026" in text
