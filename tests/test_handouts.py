@@ -332,11 +332,14 @@ def test_large_print_last_page_is_not_the_help_lines_box_alone(dist: Path) -> No
 
 
 def test_hours_never_break_inside(bundle) -> None:
-    """"24 h sur 24" and "7 days" keep their words on one line (no-break spaces in the help-line box)."""
+    """"24 h sur 24", "24 hours a day" and "7 days a week" keep their words on one line (no-break spaces in the
+    help-line box): never "7 days a" at the end of a line and "week" alone under it."""
     from connections.pdf.common import nobreak
 
     assert str(nobreak("24 h sur 24, 7 jours sur 7")) == "24\u00a0h\u00a0sur\u00a024, 7\u00a0jours\u00a0sur\u00a07"
-    assert str(nobreak("24 hours a day, 7 days a week")) == "24\u00a0hours a day, 7\u00a0days a week"
+    kept = "24 hours a day, 7 days a week"
+    assert str(nobreak(kept)) == ", ".join(part.replace(" ", "\u00a0") for part in kept.split(", "))
+    assert str(nobreak("weekdays 9 to 5, 7 days")) == "weekdays 9 to 5, 7\u00a0days"
     html_text = handout_html(bundle, "fr", 1, "letter", large_print=False, discreet=False)
     assert "24 h sur 24" not in html_text
 
