@@ -25,7 +25,7 @@ def edit(path: Path, old: str, new: str) -> None:
 
 
 def set_discreet_body(path: Path, body: str) -> None:
-    """Replace the handout-discreet section's text; in the minimal fixture its first line is line 75."""
+    """Replace the handout-discreet section's text; in the minimal fixture its first line is line 76."""
     text = path.read_text(encoding="utf-8")
     new = re.sub(r"(\{#handout-discreet\}\n\n).*?(\n\n## )", lambda m: m[1] + body + m[2], text, count=1, flags=re.S)
     assert new != text
@@ -70,8 +70,8 @@ def test_english_section_whole_words_any_case(minimal: Path) -> None:
                                     "- Shelters and safe places near you.")
     result = run_build("check", project=minimal)
     assert result.code == 1
-    assert lines_of(result.err) == [body_error(W2, 76, "police"), body_error(W2, 78, "abused"),
-                                    body_error(W2, 79, "shelter")]
+    assert lines_of(result.err) == [body_error(W2, 77, "police"), body_error(W2, 79, "abused"),
+                                    body_error(W2, 80, "shelter")]
 
 
 def test_french_section_accents_and_apostrophes(minimal: Path) -> None:
@@ -82,8 +82,8 @@ def test_french_section_accents_and_apostrophes(minimal: Path) -> None:
                                      "Les violettes et la politesse sont des mots neutres.")
     result = run_build("check", project=minimal)
     assert result.code == 1
-    assert lines_of(result.err) == [body_error(FR2, 76, "maison d'hébergement"), body_error(FR2, 77, "violence"),
-                                    body_error(FR2, 78, "agressée")]
+    assert lines_of(result.err) == [body_error(FR2, 77, "maison d'hébergement"), body_error(FR2, 78, "violence"),
+                                    body_error(FR2, 79, "agressée")]
 
 
 def test_language_without_a_list_uses_its_source_list(minimal: Path) -> None:
@@ -91,7 +91,7 @@ def test_language_without_a_list_uses_its_source_list(minimal: Path) -> None:
     set_discreet_body(minimal / FR2, "Ask about a shelter.")
     result = run_build("check", project=minimal)
     assert result.code == 1
-    assert lines_of(result.err) == [body_error(FR2, 75, "shelter")]
+    assert lines_of(result.err) == [body_error(FR2, 76, "shelter")]
 
 
 def test_no_list_at_all_is_a_warning(minimal: Path) -> None:
@@ -148,7 +148,7 @@ def test_placeholder_printing_a_flagged_agency_name_warns(minimal: Path) -> None
     result = run_build("check", project=minimal)
     assert result.code == 0, result.err
     assert lines_of(result.out) == [
-        f"{W2}:75: warning: placeholder '[[agency.name]]' prints 'Test Assault Centre' from agency.yml on the "
+        f"{W2}:76: warning: placeholder '[[agency.name]]' prints 'Test Assault Centre' from agency.yml on the "
         f"discreet handout, with the word 'assault'; {WHY}. Remove the placeholder from the 'handout-discreet' "
         "section, or check that the agency is comfortable with it"]
 

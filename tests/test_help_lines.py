@@ -69,12 +69,12 @@ def in_order(text: str, *parts: str) -> bool:
 
 def test_each_national_line_says_who_it_is_for(dist: Path) -> None:
     en = handout(dist, "en")
-    assert in_order(en, "Hope for Wellness Help Line 1-855-242-3310", "For Indigenous peoples across Canada",
-                    "Kids Help Phone 1-800-668-6868", "For children, teens and young adults",
-                    "9-8-8 Suicide Crisis Helpline 9-8-8",
-                    "For anyone thinking about suicide, or worried about someone",
-                    "National Overdose Response Service (NORS) 1-888-688-6677",
-                    "For people who use substances alone"), en
+    # Each line's name, who it is for (under the name), then its number, read across the row.
+    assert in_order(en, "Hope for Wellness Help Line For Indigenous peoples across Canada 1-855-242-3310",
+                    "Kids Help Phone For children, teens and young adults 1-800-668-6868",
+                    "9-8-8 Suicide Crisis Helpline For anyone thinking about suicide, or worried about someone 9-8-8",
+                    "National Overdose Response Service (NORS) For people who use substances alone: a peer stays "
+                    "on the line and sends help if you stop answering 1-888-688-6677"), en
     fr = handout(dist, "fr")
     assert "Pour toute personne qui pense au suicide ou qui s'inquiète pour quelqu'un" in fr
 
@@ -97,9 +97,9 @@ def test_every_national_line_has_an_audience_and_a_date_in_both_languages() -> N
 
 def test_the_adaptation_prints_the_residential_schools_and_mmiwg_lines_english_does_not(dist: Path) -> None:
     adapt, en = handout(dist, "adapt"), handout(dist, "en")
-    assert in_order(adapt, "Indian Residential Schools Crisis Line 1-866-925-4419",
-                    "For residential school survivors and their families")
-    assert in_order(adapt, "MMIWG2S+ Crisis Line 1-844-413-6649", "For families and survivors of missing and murdered")
+    assert in_order(adapt, "Indian Residential Schools Crisis Line For residential school survivors and their "
+                    "families", "1-866-925-4419")
+    assert in_order(adapt, "MMIWG2S+ Crisis Line For families and survivors of missing and murdered", "1-844-413-6649")
     for number in ("1-866-925-4419", "1-844-413-6649"):
         assert number not in en
     assert "1-888-688-6677" in en and "1-888-688-6677" in adapt  # every variant: the overdose response line
@@ -107,9 +107,9 @@ def test_the_adaptation_prints_the_residential_schools_and_mmiwg_lines_english_d
 
 def test_variant_yml_chooses_the_national_lines_and_their_order(dist: Path) -> None:
     fr = handout(dist, "fr")  # national_lines: [988, irs-crisis]
-    assert in_order(fr, "9-8-8 Ligne d'aide en cas de crise de suicide 9-8-8",
-                    "Ligne d'écoute de crise des pensionnats indiens 1-866-925-4419",
-                    "Pour les survivantes et survivants des pensionnats et leurs familles")
+    assert in_order(fr, "9-8-8 Ligne d'aide en cas de crise de suicide Pour toute personne", "9-8-8",
+                    "Ligne d'écoute de crise des pensionnats indiens Pour les survivantes et survivants des "
+                    "pensionnats et leurs familles 1-866-925-4419")
     assert "1-855-242-3310" not in fr and "1-800-668-6868" not in fr and "1-888-688-6677" not in fr
 
 
@@ -154,8 +154,9 @@ def test_a_discreet_handout_never_prints_a_flagged_line_name(dist: Path) -> None
             if not line.discreet_name:
                 assert line.number not in text, (variant, line.name)
         assert words.find(text) is None, (variant, words.find(text))
-        assert in_order(text, "9-8-8 Helpline 9-8-8", "For anyone thinking about suicide")  # its neutral name
-        assert "Hope for Wellness Help Line 1-855-242-3310" in text
+        assert ("9-8-8 Helpline For anyone thinking about suicide, or worried about someone 9-8-8"  # neutral name
+                in text)
+        assert "Hope for Wellness Help Line For Indigenous peoples across Canada 1-855-242-3310" in text
 
 
 def test_child_welfare_name_and_phone_apart(minimal: Path) -> None:

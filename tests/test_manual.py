@@ -4,6 +4,7 @@ headers, bookmarks, every week in full with its agenda, the appendices, in Engli
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import re
 from pathlib import Path
 
@@ -203,7 +204,11 @@ def test_appendices(dist: Path) -> None:
     assert "Participant (first name and initial, or a code)" in sheet
     assert all(f"Week {n}" in sheet for n in range(1, 7)) and " 15 " in sheet  # the whole sheet on one page
     assert sheet.index("Mark P (present)") < sheet.index("Week 1"), "its instructions come before the sheet"
-    resources = page["Appendix D · Resources and help lines"]
+    # The national help lines' table is kept whole: it may start overleaf, under Appendix D's running header.
+    start = texts.index(page["Appendix D · Resources and help lines"])
+    appendix = list(itertools.takewhile(lambda t: "Appendix D · Resources and help lines" in t, texts[start:]))
+    resources = " ".join(appendix)
+    assert resources.index("Local help lines") < resources.index("National help lines")
     for text in ("1 Test Road, Testville, ON", "Safe Haven Women's Shelter", "discreet handouts)", "555-0111",
                  "Oct 1, 2026", "Hope for Wellness Help Line", "For Indigenous peoples across Canada", "1-855-242-3310",
                  "Nov 24, 2026", "9-8-8", "Emergency 9-1-1 police, fire, ambulance"):

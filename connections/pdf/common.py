@@ -84,6 +84,8 @@ def css_counters(text: str) -> Markup:
 
 
 _NOBREAK = (re.compile(r"(\d+)\s+(h|j|jours?)\s+(sur)\s+(\d+)"),  # 24 h sur 24, 7 jours sur 7
+            re.compile(r"(\d+)\s+(hours?|days?)\s+(a|per)\s+(day|week)\b"),  # 24 hours a day, 7 days a week
+            re.compile(r"(\d+)\s+(h)\s+(à|to)\s+(\d+)\s+(h)\b"),  # de 9 h à 17 h
             re.compile(r"(\d+)\s+(h|j|hours?|days?|jours?|heures?)\b"))  # 9 h, 7 days
 
 

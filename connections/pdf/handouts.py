@@ -26,9 +26,10 @@ from .engine import Rendered, render_pdf_pages
 MAX_PAGES = 2  # a handout is one sheet, printed on both sides
 ONE_PAGE_IF_UNDER = 0.35  # a second page this empty is worth a tighter layout that fits on one
 # Tried in order until the handout fits: fewer lines to write on, then tighter spacing (never smaller type:
-# one type size across a series of handouts).
+# one type size across a series of handouts), then one line in the tighter spacing (a long week whose help
+# lines say who each is for); the last page's free space becomes more lines afterwards.
 LAYOUTS = ({"reflection_lines": 5, "compact": False}, {"reflection_lines": 3, "compact": False},
-           {"reflection_lines": 3, "compact": True})
+           {"reflection_lines": 3, "compact": True}, {"reflection_lines": 1, "compact": True})
 FILL_TO = 0.9  # the last page's free space becomes lines to write on, up to this share of the page
 # Height of the text area (mm) and of one writing line (mm, as in handout.css / large-print.css).
 BODY_MM = {"letter": 279.4 - 40, "a4": 297 - 40}
