@@ -377,27 +377,6 @@ def _png(rgb: tuple[int, int, int]) -> bytes:
             + chunk(b"IDAT", raw) + chunk(b"IEND", b""))
 
 
-def test_an_image_given_as_a_reference_style_link_is_an_input_of_its_handout(tmp_path: Path) -> None:
-    project = _project(tmp_path / "p", "multiline-onerror.md")
-    week = (FIXTURES / "minimal" / "content" / "en" / "week-2.md").read_text(encoding="utf-8")
-    week = week.replace("## Handout {#handout}\n\nSection text.",
-                        "## Handout {#handout}\n\n![A calm lake][lake]\n\n[lake]: images/lake.png")
-    (project / W2).write_text(week, encoding="utf-8")
-    image = project / "content" / "en" / "images" / "lake.png"
-    image.parent.mkdir()
-    image.write_bytes(_png((0, 90, 160)))
-    args = ("handouts", "--variant", "en", "--paper", "letter")
-    first = run_build(*args, project=project)
-    assert first.code == 0, first.err + first.out
-    pdf = project / "dist" / "handouts" / "en" / "week-2-letter.pdf"
-    before = pdf.read_bytes()
-    image.write_bytes(_png((200, 40, 0)))
-    second = run_build(*args, project=project)
-    assert second.code == 0, second.err + second.out
-    assert "Built 1, up to date 5" in second.out
-    assert pdf.read_bytes() != before
-
-
 def test_an_image_in_raw_html_is_copied_into_the_site_and_shown(tmp_path: Path) -> None:
     project = _project(tmp_path / "p", "multiline-onerror.md")
     lines = (FIXTURES / "minimal" / "content" / "en" / "week-2.md").read_text(encoding="utf-8").splitlines(True)

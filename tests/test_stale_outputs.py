@@ -97,7 +97,7 @@ def _edit(project: Path, what: str, n: int) -> None:
     elif what == "cohort":
         f = project / "cohorts/sample/cohort.yml"
         f.write_text(f.read_text(encoding="utf-8").replace("Room ", f"Room {n}", 1), encoding="utf-8")
-    else:
+    else:  # an image given as a reference-style link ([pic]: picture.png) is an input of its handout
         img = project / "content/en/picture.png"
         first, second = ((REPO / "docs/images" / name).read_bytes() for name in ("handout.png", "manual.png"))
         img.write_bytes(second if img.is_file() and img.read_bytes() == first else first)  # always a change
