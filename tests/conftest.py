@@ -114,3 +114,16 @@ def minimal(tmp_path: Path) -> Path:
 def project(tmp_path: Path) -> Path:
     """A copy of the bundled project, safe to edit."""
     return copy_project(tmp_path / "project")
+
+
+# The slowest files first (measured with --durations): two test processes each take whole files
+# (--dist loadfile), so starting the long ones early keeps one process from running alone at the end.
+# test_uptodate comes late: it copies the full small build that test_incremental makes first.
+SLOW_FIRST = ("test_site_browser", "test_handouts", "test_incremental", "test_hostile_content", "test_stale_outputs",
+              "test_cohort_build", "test_site", "test_manual_parts", "test_cohort_privacy", "test_check",
+              "test_new_variant", "test_manual", "test_build_robustness", "test_manual_join", "test_uptodate")
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    rank = {name: i for i, name in enumerate(SLOW_FIRST)}
+    items.sort(key=lambda item: rank.get(item.path.stem, len(rank)))  # stable: tests keep their order in a file
