@@ -76,11 +76,24 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
         root = site_project(base / "minimal")
     result = run_build("site", project=root)
     assert result.code == 0, result.err + result.out
-    result = run_build("handouts", "--variant", "en", "--paper", "letter", project=root)  # the printed links
-    assert result.code == 0, result.err + result.out
+    _build_printed_handouts(root, "en", 1)  # the PDFs the tests open: one week's, every kind and paper
     s = Site(root)
     yield s
     s.server.shutdown()
+
+
+def _build_printed_handouts(root: Path, variant: str, week: int) -> None:
+    """Render one week's handouts as the default build makes them (standard, discreet, large print; both papers),
+    not all of them: the browser tests open only these."""
+    from connections.context import Options
+    from connections.pdf.handouts import collect
+    from connections.pipeline import run
+
+    bundle = bundle_for(root)[0]
+    targets = [t for t in collect(bundle, Options(out=root / "dist", variants=(variant,), print_set=True))
+               if t.params.week == week]
+    report = run(targets, bundle.project.root, root / "dist", quiet=True)
+    assert not report.failed and len(targets) == 6, report.failed
 
 
 @pytest.fixture(scope="module")
@@ -307,47 +320,62 @@ def _clock(site: Site, variant: str, hour: int, minute: int) -> str:
     return _norm(format_time(dt.time(hour, minute), "short", locale=site.bundle.variant(variant).locale))
 
 
-def _expected_handouts(site: Site, variant: str) -> set[Path]:
-    """Every handout PDF a build makes for this variant: standard, discreet and large print, each paper."""
-    from connections.context import Options
-    from connections.pdf.handouts import handout_targets
+def _default_build_outputs(site: Site) -> set[Path]:
+    """Every file `python build.py` (the default build, `all`) makes: the targets of every output kind in a full
+    build, with the options the command line gives `all`, without rendering them."""
+    from connections.cli import build_parser, options_from
+    from connections.outputs import KINDS
 
-    out = site.root / "dist"
-    return {t.output.resolve() for lp, disc in ((False, False), (True, False), (False, True))
-            for t in handout_targets(site.bundle, Options(out=out, variants=(variant,), large_print=lp,
-                                                          discreet=disc))}
+    opts = options_from(build_parser().parse_args(["all"]), site.root,
+                        cohort=site.root / "cohorts" / "sample" / "cohort.yml")
+    assert opts.print_set  # the default build makes the print set: standard, discreet, large print
+    return {t.output.resolve() for k in KINDS if k.in_all for t in k.collect(site.bundle, opts)}
 
 
-def test_every_week_and_handout_page_links_its_printed_handouts(site: Site, shared) -> None:
+PDF_LINK = re.compile(r'<a href="([^"]+\.pdf)"(?: type="application/pdf")?(?: data-cx-pdf="(\w+)")?')
+
+
+def test_every_printed_handout_link_is_a_file_the_default_build_makes(site: Site, shared) -> None:
     from urllib.parse import unquote, urljoin
 
-    expected = _expected_handouts(site, "en")
-    weeks = sorted(site.bundle.contents["en"].weeks)
+    outputs = _default_build_outputs(site)
+    handouts = {p for p in outputs if (site.root / "dist" / "handouts").resolve() in p.parents}
+    assert len(handouts) == sum(len(c.weeks) for c in site.bundle.contents.values()) * 3 * 2  # 3 kinds, 2 papers
     found: set[Path] = set()
-    for n in weeks:
-        for name in (f"week-{n}.html", f"handout-{n}.html", f"notes-{n}.html"):
-            text = (site.dir / "en" / name).read_text(encoding="utf-8")
-            links = re.findall(r'<a href="([^"]+)" type="application/pdf" data-cx-pdf="(\w+)"', text)
+    not_made = []
+    for html_file in sorted(site.dir.glob("*/*.html")):
+        name = html_file.relative_to(site.dir).as_posix()
+        links = PDF_LINK.findall(html_file.read_text(encoding="utf-8"))
+        if re.search(r"/(week|handout|notes)-\d\.html$", "/" + name):  # the week's printed handouts, every kind
             assert sorted({k for _, k in links}) == ["discreet", "large", "standard"], (name, links)
             assert len(links) == 6, (name, links)  # three kinds, two papers
-            for href, _ in links:
-                target = (site.dir / "en" / unquote(href)).resolve()
-                assert target in expected, f"{name}: {href} is not a file the build makes"
-                found.add(target)
-    assert found == expected  # every printed handout is one click away
-    built = sorted(p for p in expected if p.is_file())
-    assert built, "the fixture builds the English Letter handouts"
-    # in the browser: the link opens the PDF, from the folder and over http (dist/ served)
+        for href, _ in links:
+            target = (html_file.parent / unquote(href)).resolve()
+            found.add(target)
+            if target not in outputs:
+                not_made.append(f"{name}: {href}")
+    assert not_made == [], "links to files the default build does not make"
+    assert handouts <= found  # every printed handout is one click away
+    # in the browser: each link of a handout page opens its PDF, from the folder and over http (dist/ served)
     page, _ = shared
     for how in ("file", "http"):
-        page.goto(f"{site.base(how)}/en/handout-{weeks[0]}.html")
-        href = page.locator('a[data-cx-pdf="standard"]').first.get_attribute("href")
-        url = urljoin(page.url, href)
-        if how == "file":
-            assert Path(unquote(urlsplit(url).path)).resolve() in built
-        else:
-            response = page.request.get(url)
-            assert response.status == 200 and response.body()[:5] == b"%PDF-"
+        page.goto(f"{site.base(how)}/en/handout-1.html")
+        hrefs = page.locator("a[data-cx-pdf]").evaluate_all("as => as.map(a => a.href)")
+        assert len(hrefs) == 6, hrefs
+        for url in hrefs:
+            if how == "file":
+                path = Path(unquote(urlsplit(url).path)).resolve()
+                assert path in handouts and path.read_bytes()[:5] == b"%PDF-", url
+            else:
+                response = page.request.get(url)
+                assert response.status == 200 and response.body()[:5] == b"%PDF-", url
+    # and a click opens it in the browser's PDF viewer, from the folder
+    page.goto(f"{site.base('file')}/en/handout-1.html")
+    link = page.locator('a[data-cx-pdf="discreet"]').first
+    expected = urljoin(page.url, link.get_attribute("href") or "")
+    with page.expect_response(lambda r: r.url.endswith(".pdf")) as opened:
+        link.click()
+    assert opened.value.status == 200 and opened.value.url == expected
 
 
 def test_the_discreet_handout_has_its_own_page(site: Site, shared) -> None:
@@ -391,7 +419,7 @@ def test_start_time_picker_moves_every_clock_time_and_prints_them(site: Site, sh
     page.evaluate("localStorage.clear()")
 
 
-def test_session_view_follows_the_clock(site: Site, browser) -> None:
+def test_session_view_follows_the_clock_and_stays_calm_after_the_planned_end(site: Site, browser) -> None:
     import datetime as dt
 
     ctx = browser.new_context(service_workers="block", viewport={"width": 1024, "height": 768})
@@ -403,22 +431,32 @@ def test_session_view_follows_the_clock(site: Site, browser) -> None:
     week = site.bundle.contents["en"].weeks[2]
     builtin = {"break": "Break", "reunion": "Reunion with the children"}
     parts = [builtin.get(a.section) or week.sections[a.section].heading for a in week.agenda]
+    assert set(builtin) & {a.section for a in week.agenda}, "the week has a break or a reunion: parts with no link"
     page.click("[data-cx-start-now]")  # the session starts now (the clock's 18:58)
-    current = page.locator(".cx-session__item--current")
-    assert current.count() == 1 and _norm(current.locator("a").inner_text()) == _norm(parts[0])
-    assert _norm(page.locator("[data-cx-current]").inner_text()) == _norm(parts[0])
-    assert _norm(page.locator("[data-cx-left]").inner_text()) == f"{week.agenda[0].minutes} min left"
-    assert _norm(page.locator("[data-cx-next]").inner_text()) == _norm(parts[1])
     first = _norm(page.locator(".cx-session__agenda .cx-clock").first.inner_text())
     assert first.startswith(_clock(site, "en", 18, 58))
-    page.clock.run_for((week.agenda[0].minutes * 60 + 10) * 1000)
-    assert _norm(page.locator("[data-cx-current]").inner_text()) == _norm(parts[1])
-    assert _norm(page.locator(".cx-session__item--current a").inner_text()) == _norm(parts[1])
-    assert _norm(page.locator("[data-cx-next]").inner_text()) == _norm(parts[2])
-    page.clock.run_for(week.duration * 60 * 1000)
+    assert _norm(page.locator("[data-cx-left]").inner_text()) == f"{week.agenda[0].minutes} min left"
+    for i, row in enumerate(week.agenda):  # half a minute into each part
+        current = page.locator(".cx-session__item--current")
+        assert current.count() == 1 and _norm(current.locator("[data-cx-name]").inner_text()) == _norm(parts[i])
+        assert _norm(page.locator("[data-cx-current]").inner_text()) == _norm(parts[i])
+        following = parts[i + 1] if i + 1 < len(parts) else "Last part"
+        assert _norm(page.locator("[data-cx-next]").inner_text()) == _norm(following), f"next after {parts[i]}"
+        page.clock.run_for(row.minutes * 60 * 1000)
+    # past the planned end: a calm note, the whole agenda still there, nothing said about a next part
+    assert _norm(page.locator("[data-cx-current]").inner_text()) == "The planned time is over"
+    assert _norm(page.locator("[data-cx-left]").inner_text()) == ""
+    assert not page.locator("[data-cx-next-line]").is_visible()
     assert page.locator(".cx-session__item--current").count() == 0
     assert page.locator(".cx-session__item--done").count() == len(parts)
+    assert all(_norm(t) for t in page.locator(".cx-session__agenda li").all_inner_texts())
+    assert page.locator(".cx-session__agenda").is_visible()
+    # the French session view says it in French (the start time is kept in this browser)
+    page.goto(f"{site.base('file')}/fr/session-2.html")
+    assert _norm(page.locator("[data-cx-current]").inner_text()) == "Le temps prévu est écoulé"
+    assert page.locator("html").get_attribute("lang") == "fr"
     # key messages and materials are on the page; nothing left the machine
+    page.goto(f"{site.base('file')}/en/session-2.html")
     for k in week.key_messages:
         assert _norm(k)[:30] in _norm(page.locator(".cx-session__messages").inner_text())
     assert page.locator(".cx-checklist input[type=checkbox]").count() == len(week.materials)
