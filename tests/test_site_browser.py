@@ -529,6 +529,15 @@ def test_phone_width_has_no_sideways_scroll_and_keeps_names_whole(site: Site, ph
     assert cut == [], "the site's name is cut in the phone header"
     label = site.bundle.variant("indigenous").label
     assert label in _norm(page.locator(".md-header__topic:first-child").inner_text())
+    # a tablet held upright: the quick exit in the header beside the longest name, the language menu closed
+    page.set_viewport_size({"width": 740, "height": 1000})
+    try:
+        page.goto(f"{site.base('file')}/indigenous/handout-2.html")
+        assert page.evaluate("document.documentElement.scrollWidth") <= 740
+        assert page.locator(".md-header__topic:first-child .md-ellipsis").evaluate(
+            "e => e.scrollWidth <= e.clientWidth && e.scrollHeight <= e.clientHeight")
+    finally:
+        page.set_viewport_size({"width": 390, "height": 844})
     # the language menu, open: every name whole and on screen
     page.goto(f"{site.base('file')}/en/handout-2.html")
     page.locator(".md-select button").click()
