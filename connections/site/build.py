@@ -100,10 +100,13 @@ def build_variant(bundle: Bundle, variant_id: str, staging: Path, *, strict: boo
         if (bundle.project.fonts / name).is_file():
             shutil.copy2(bundle.project.fonts / name, fonts / name)
     variant = bundle.variant(variant_id)
-    name = f"{settings.raw.get('site_name') or 'Connections'} · {variant.label}"
+    program_name = settings.raw.get("site_name") or "Connections"
+    name = f"{program_name} · {variant.label}"
     config_file = staging / "mkdocs.yml"
     config = variant_config(bundle, variant, settings, nav=nav, labels=writer.labels, site_name=name,
                             clock=writer.clock_config())
+    # the header shows the two parts of the name, on two lines on a phone ("Connections" / "Indigenous communities")
+    config["extra"]["connections"]["title"] = {"program": program_name, "variant": variant.label}
     program = bundle.contents[variant_id].program
     if program and program.subtitle:
         config["site_description"] = program.subtitle  # in the variant's language, not mkdocs.yml's

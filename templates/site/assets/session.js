@@ -110,11 +110,16 @@
       parts[i].classList.toggle("cx-session__item--done", elapsed >= to);
       if (on) parts[i].setAttribute("aria-current", "step"); else parts[i].removeAttribute("aria-current");
     }
-    var name = function (i) { var a = parts[i] && parts[i].querySelector("a"); return a ? a.textContent : ""; };
+    /* a part's name: its link to the guide, or the plain name of a break or the reunion with the children */
+    var name = function (i) { var e = parts[i] && parts[i].querySelector("[data-cx-name]"); return e ? e.textContent : ""; };
     var cur = view.querySelector("[data-cx-current]");
     var left = view.querySelector("[data-cx-left]");
     var next = view.querySelector("[data-cx-next]");
+    var nextLine = view.querySelector("[data-cx-next-line]");
     var last = parts.length ? Number(parts[parts.length - 1].dataset.cxTo) : 0;
+    var over = parts.length > 0 && elapsed >= last;
+    view.classList.toggle("cx-session--over", over);
+    if (nextLine) nextLine.hidden = over;
     if (current >= 0) {
       cur.textContent = name(current);
       left.textContent = say(view.dataset.cxTLeft, Math.ceil(Number(parts[current].dataset.cxTo) - elapsed));
@@ -123,10 +128,11 @@
       cur.textContent = name(0);
       left.textContent = say(view.dataset.cxTBefore, Math.ceil(-elapsed));
       next.textContent = name(1);
-    } else if (elapsed >= last) {
+    } else if (over) {
+      /* the group may well run on: say so calmly; the agenda stays on the page */
       cur.textContent = view.dataset.cxTOver;
       left.textContent = "";
-      next.textContent = "\u2014";
+      next.textContent = "";
     }
   }
 
