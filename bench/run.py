@@ -7,8 +7,9 @@ It works on a temporary copy of the project, so your dist/ is untouched.
 (a) full build (--force) wall time, against the floor: bare WeasyPrint rendering the very same HTML
     documents split across the same number of processes, plus a bare `mkdocs build` of the very
     same generated pages and configs, one after the other;
-(b) a no-op rebuild; (c) the rebuild after editing one French week; (d) peak memory of the build's
-    process tree (all workers together).
+(b) a no-op rebuild; (c) the rebuild after editing one French week; (d) the rebuild after an agency
+    edits one help line's number in agency.yml (only what shows help lines is rebuilt); (e) peak memory
+    of the build's process tree (all workers together).
 """
 
 from __future__ import annotations
@@ -31,6 +32,7 @@ sys.path.insert(0, str(REPO / "tests"))
 
 TARGETS = {"full build / floor": 1.15, "no-op rebuild (s)": 0.5, "one French week / full": 0.25,
            "peak memory (MB)": 500}
+HELP_LINE = ("number: 555-010-0122", "number: 555-010-0124")  # agency.yml: the community health centre's line
 
 
 def tree_rss_mb(pid: int) -> float:
@@ -54,8 +56,8 @@ def tree_rss_mb(pid: int) -> float:
     return total / 1e6
 
 
-def timed_build(project: Path, out: Path, *args: str, env: dict | None = None) -> tuple[float, float]:
-    """Wall time and peak memory of one `python build.py` run."""
+def timed_build(project: Path, out: Path, *args: str, env: dict | None = None) -> tuple[float, float, str]:
+    """Wall time, peak memory and closing summary (what was built) of one `python build.py` run."""
     cmd = [sys.executable, str(REPO / "build.py"), "--project", str(project), *args, "--out", str(out), "--quiet"]
     if not args:
         cmd = [sys.executable, str(REPO / "build.py"), "--project", str(project), "all", "--out", str(out), "--quiet"]
@@ -78,7 +80,8 @@ def timed_build(project: Path, out: Path, *args: str, env: dict | None = None) -
     th.join()
     if proc.returncode:
         sys.exit(f"build failed:\n{stdout.decode()}\n{stderr.decode()}")
-    return seconds, peak
+    built = [line.strip() for line in stdout.decode().splitlines() if line.strip().startswith("built:")]
+    return seconds, peak, built[0].removeprefix("built: ") if built else "nothing"
 
 
 _css_cache: dict = {}
@@ -128,15 +131,21 @@ def main() -> None:
         dump = tmp_path / "dump"
         timed_build(project, out, env={"CONNECTIONS_BENCH_DUMP": str(dump)})  # warm-up, and records the inputs
         shutil.rmtree(out)
-        full, peak = timed_build(project, out, "all", "--force")
+        full, peak, _ = timed_build(project, out, "all", "--force")
         n_pdfs = len(list(dump.glob("*.html")))
         wp = weasyprint_floor(dump, args.jobs)
         mk = mkdocs_floor(out / ".staging")
         floor = wp + mk
-        noop, _ = timed_build(project, out, "all")
+        noop, _, _ = timed_build(project, out, "all")
         fr = project / "content/fr/week-3.md"
         fr.write_text(fr.read_text(encoding="utf-8") + "\nUne phrase de plus.\n", encoding="utf-8")
-        one, _ = timed_build(project, out, "all")
+        one, _, _ = timed_build(project, out, "all")
+        agency = project / "agency.yml"
+        text = agency.read_text(encoding="utf-8")
+        if text.count(HELP_LINE[0]) != 1:
+            sys.exit(f"bench: agency.yml no longer has one '{HELP_LINE[0]}' line; update HELP_LINE in bench/run.py")
+        agency.write_text(text.replace(*HELP_LINE), encoding="utf-8")
+        line, _, rebuilt = timed_build(project, out, "all")
     rows = [
         ("full build (s)", f"{full:.2f}", f"{n_pdfs} PDFs and the sites, {args.jobs} workers"),
         ("floor: bare WeasyPrint (s)", f"{wp:.2f}", f"same {n_pdfs} HTML documents, {args.jobs} processes"),
@@ -144,6 +153,7 @@ def main() -> None:
         ("full build / floor", f"{full / floor:.2f}", f"target ≤ {TARGETS['full build / floor']}"),
         ("no-op rebuild (s)", f"{noop:.2f}", f"target ≤ {TARGETS['no-op rebuild (s)']}"),
         ("one French week / full", f"{one / full:.2f}", f"{one:.2f} s; target ≤ {TARGETS['one French week / full']}"),
+        ("one help line / full", f"{line / full:.2f}", f"{line:.2f} s; rebuilt: {rebuilt}"),
         ("peak memory (MB)", f"{peak:.0f}", f"whole process tree; target ≤ {TARGETS['peak memory (MB)']}"),
     ]
     width = max(len(r[0]) for r in rows)

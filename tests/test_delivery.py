@@ -30,7 +30,7 @@ from connections.outputs import KINDS
 from connections.pdf import common
 from connections.pipeline import run
 from tests.conftest import MINIMAL, REPO, copy_project, run_build
-from tests.fixtures.pdf.pdf_project import print_problems, text_sizes
+from tests.fixtures.pdf.pdf_project import print_problems, text_sizes, unvalidated_kinds
 
 NAMES = [("G01", "Amélie", "Fictive-Un"), ("G02", "Béatrice", "Fictive-Deux"), ("G03", "Céline", "Fictive-Trois"),
          ("G04", "Dorothée", "Fictive-Quatre"), ("G05", "Émilie", "Fictive-Cinq"), ("G06", "Gisèle", "Fictive-Six"),
@@ -289,6 +289,7 @@ def test_every_pdf_prints_cleanly(built: dict) -> None:
 
 def test_every_pdf_is_pdf_ua(built: dict) -> None:
     page = pytest.importorskip("page")
+    assert unvalidated_kinds("test_delivery.py", pdfs(built)) == set()
     for path in pdfs(built):
         result = page.validate_pdf(str(path), profile="ua1")
         assert result.is_compliant, (path.name, result.to_json()[:2000])

@@ -161,6 +161,34 @@ def test_headings_never_skip_a_level(manual: Path) -> None:
     assert "Our own words" in "".join(page_texts(manual))  # Appendix A's subheading, printed as an h2
 
 
+def elements_under(el: pikepdf.Object) -> list[pikepdf.Object]:
+    out, stack = [], [k for k in kids(el) if is_element(k)]
+    while stack:
+        out.append(stack.pop())
+        stack += [k for k in kids(out[-1]) if is_element(k)]
+    return out
+
+
+def test_each_data_cell_names_header_cells_of_its_own_table(manual: Path) -> None:
+    """Every part numbers its tables' header cells alike ("67-0-2"): in the joined manual each ID is given
+    once and is in the /IDTree, and a cell's /Headers name header cells of its own table, so a screen
+    reader reads week 3's agenda with week 3's column headers."""
+    pdf = pikepdf.open(manual)
+    root = pdf.Root.StructTreeRoot
+    names = root.IDTree.Names
+    by_id = {bytes(names[i]): names[i + 1] for i in range(0, len(names), 2)}
+    everything = elements_under(root)
+    th_ids = [bytes(el.ID) for el in everything if el.S == "/TH"]
+    assert len(th_ids) == len(set(th_ids)) == len(by_id) and set(th_ids) == set(by_id)
+    tables = [el for el in everything if el.S == "/Table"]
+    assert len(tables) >= 6  # an agenda a week
+    for table in tables:
+        cells = elements_under(table)
+        own = {c.objgen for c in cells if c.S == "/TH"}
+        for td in (c for c in cells if c.S == "/TD"):
+            assert len(td.A.Headers) and all(by_id[bytes(h)].objgen in own for h in td.A.Headers)
+
+
 def test_the_joined_manual_passes_the_pdf_ua_checker(manual: Path) -> None:
     report = page.validate_pdf(str(manual), profile="ua1")
     assert report.is_compliant, [f"{f.rule_id}: {f.message}" for f in report.failures]
@@ -189,6 +217,11 @@ def _a_name_twice(pdf: pikepdf.Pdf) -> None:
     names.extend([names[0], names[1]])
 
 
+def _an_id_twice(pdf: pikepdf.Pdf) -> None:
+    first, second = [el for el in elements_under(pdf.Root.StructTreeRoot) if el.S == "/TH"][:2]
+    second.ID = first.ID
+
+
 def _one_subset_name(pdf: pikepdf.Pdf) -> None:
     fonts = [o for o in reachable(pdf) if o.get("/Type") == "/Font" and o.get("/Subtype") == "/Type0"]
     fonts[1].BaseFont = fonts[0].BaseFont
@@ -200,6 +233,7 @@ def _one_subset_name(pdf: pikepdf.Pdf) -> None:
     (_next_key_too_low, "/ParentTreeNextKey 1 not above the last parent-tree key"),
     (_two_pages_one_key, "two pages or annotations share a parent-tree entry"),
     (_a_name_twice, "1 destination names given twice"),
+    (_an_id_twice, "1 structure element IDs given twice"),
     (_one_subset_name, "font subsets sharing one name"),
 ])
 def test_the_check_names_what_is_wrong(manual: Path, tmp_path: Path, damage: Callable, said: str) -> None:
@@ -221,8 +255,8 @@ def _build(project: Path, capsys: pytest.CaptureFixture[str]) -> tuple[int, str]
 def test_a_broken_join_is_refused_and_the_previous_manual_kept(project: Path, manual: Path,
                                                                monkeypatch: pytest.MonkeyPatch,
                                                                capsys: pytest.CaptureFixture[str]) -> None:
-    def as_before(src: pikepdf.Pdf) -> list:  # the join as it was: each part's tree copied whole
-        return [(int(k), v) for k, v in merge._leaves(src.Root.StructTreeRoot.ParentTree, "/Nums")]
+    def as_before(src: pikepdf.Pdf, part: int) -> tuple[list, list]:  # the join as it was: each part's tree whole
+        return [(int(k), v) for k, v in merge._leaves(src.Root.StructTreeRoot.ParentTree, "/Nums")], []
 
     before = manual.read_bytes()
     monkeypatch.setattr(merge, "_prepare_tree", as_before)

@@ -18,6 +18,7 @@ from ..errors import UserError
 from ..logs import Collect
 from ..svg import check_svg, is_svg
 from .glyphs import check_bundled_fonts_used, check_glyphs, declared_fonts, notdef_problem
+from .tables import fix_table_headers, needs_fix
 
 _state: dict = {}
 
@@ -169,6 +170,8 @@ def render_pdf_pages(html: str, *, base: Path, root: Path, stylesheets: Sequence
             for name in p.anchors:
                 anchors.setdefault(name, i)
         data = None if max_pages is not None and pages > max_pages else doc.write_pdf(**options)
+        if data is not None and pdf_ua and needs_fix(html):
+            data = fix_table_headers(data)  # WeasyPrint's /Headers are wrong under a header spanning rows
         _dump_for_bench(html, base, stylesheets, title, written=data is not None)
     finally:
         log.removeHandler(cap)

@@ -120,6 +120,29 @@ def name_bytes(name: str) -> bytes:
         return b"\xfe\xff" + name.encode("utf-16-be")
 
 
+def _id_problems(objs: _Objects, root: dict, in_tree: set[str]) -> list[str]:
+    """Element IDs (table header cells) each given once, all in the /IDTree, and every ID a data cell's
+    /Headers names among them: else a screen reader reads a cell with another table's headers, or none."""
+    ids: dict[str, str] = {}
+    repeated, headers = 0, []
+    for ref in in_tree:
+        el = objs.table[ref]
+        if "/ID" in el:
+            repeated += el["/ID"] in ids
+            ids[el["/ID"]] = ref
+        attrs = objs(el.get("/A"))
+        for a in attrs if isinstance(attrs, list) else [attrs]:
+            if isinstance(objs(a), dict):
+                headers += objs(objs(a).get("/Headers", []))
+    found = [f"{repeated} structure element IDs given twice"] if repeated else []
+    if ids and dict(objs.leaves(root.get("/IDTree"), "/Names")) != ids:
+        found.append("the /IDTree does not name every element ID")
+    unknown = {h for h in headers if h not in ids}
+    if unknown:
+        found.append(f"{len(unknown)} IDs named in table cells' /Headers that no element has")
+    return found
+
+
 def problems(data: bytes) -> list[str]:
     """What is wrong with the joined tagged PDF ``data``, in words; empty when it is one well-formed document.
 
@@ -127,6 +150,7 @@ def problems(data: bytes) -> list[str]:
     reachable from the trailer or named by the parent tree sits in the tree under the root's /K, once,
     with its parent as /P (the /Document's is the root); parent-tree keys in order, below
     /ParentTreeNextKey, agreeing with each page's /StructParents and each annotation's /StructParent;
+    element IDs once each, in the /IDTree, and every ID a cell's /Headers names among them;
     destination names each once and in order; each font subset under a name of its own.
     """
     objs = _Objects(data)
@@ -170,6 +194,7 @@ def problems(data: bytes) -> list[str]:
         found.append(f"{twice} structure elements in two places of the tree")
     if elements - in_tree:
         found.append(f"{len(elements - in_tree)} structure elements outside the tree (an old part's tree?)")
+    found += _id_problems(objs, root, in_tree)
 
     tree: dict[int, object] = {}
     if "/ParentTree" not in root:

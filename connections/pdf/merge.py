@@ -18,6 +18,9 @@ What WeasyPrint leaves that a joined document must not keep:
   given to that /Link, as PDF/UA asks.
 - a list item holding several blocks (a paragraph and a table) has them straight under its /LI;
   they are put in one /LBody after the label.
+- table header cells are given IDs named after the table's object number in its part ("67-0-2"), which
+  parts repeat: each part's IDs, and the /Headers of its data cells that name them, get the part's
+  prefix ("p3-67-0-2"), and the joined tree gets the /IDTree a document with element IDs must have.
 
 Every part embeds its font subsets under the same tag (``BDAZTL+Connections-Sans``); each subset
 gets its own tag here, so preflight and printer drivers do not mistake one subset for another.
@@ -81,11 +84,12 @@ def _is_element(obj) -> bool:
     return isinstance(obj, Dictionary) and "/S" in obj and obj.get("/Type", Name.StructElem) == Name.StructElem
 
 
-def _elements_under(top: pikepdf.Object) -> tuple[set[tuple[int, int]], list[pikepdf.Object]]:
-    """The structure elements reachable through /K from ``top`` (not counting ``top``), and the list
-    items among them holding more than a label and a body."""
+def _elements_under(top: pikepdf.Object) -> tuple[set[tuple[int, int]], list[pikepdf.Object], list[pikepdf.Object]]:
+    """The structure elements reachable through /K from ``top`` (not counting ``top``), the list
+    items among them holding more than a label and a body, and those with an /ID or /A (table cells)."""
     seen: set[tuple[int, int]] = set()
     loose: list[pikepdf.Object] = []
+    named: list[pikepdf.Object] = []
     stack = [k for k in _kids(top) if _is_element(k)]
     while stack:
         el = stack.pop()
@@ -95,8 +99,25 @@ def _elements_under(top: pikepdf.Object) -> tuple[set[tuple[int, int]], list[pik
         kids = _kids(el)
         if el.S == Name.LI and any(not _is_element(k) or k.S not in (Name.Lbl, Name.LBody) for k in kids):
             loose.append(el)
+        if "/ID" in el or "/A" in el:
+            named.append(el)
         stack += [k for k in kids if _is_element(k)]
-    return seen, loose
+    return seen, loose, named
+
+
+def _own_ids(named: list[pikepdf.Object], prefix: bytes) -> list[pikepdf.Object]:
+    """Put ``prefix`` before the /ID of these elements and before the IDs their /Headers name (IDs must be
+    unique in a document; WeasyPrint's repeat from part to part); return the elements with an /ID."""
+    with_id = []
+    for el in named:
+        if "/ID" in el:
+            el.ID = pikepdf.String(prefix + bytes(el.ID))
+            with_id.append(el)
+        attrs = el.get("/A")
+        for a in attrs if isinstance(attrs, Array) else [attrs]:
+            if isinstance(a, Dictionary) and "/Headers" in a:
+                a.Headers = Array([pikepdf.String(prefix + bytes(h)) for h in a.Headers])
+    return with_id
 
 
 def _wrap_list_body(src: pikepdf.Pdf, item: pikepdf.Object) -> None:
@@ -214,21 +235,25 @@ def _rename_subsets(src: pikepdf.Pdf, index: int, used: set[str]) -> None:
             font.FontDescriptor.FontName = new
 
 
-def _prepare_tree(src: pikepdf.Pdf) -> list[tuple[int, pikepdf.Object]]:
-    """Make a part's structure ready to copy; return its parent-tree (key, value) pairs.
+def _prepare_tree(src: pikepdf.Pdf, part: int) -> tuple[list[tuple[int, pikepdf.Object]], list[pikepdf.Object]]:
+    """Make part number ``part`` ready to copy; return its parent-tree (key, value) pairs and its elements
+    with an /ID.
 
     Margin-box content becomes artifacts (its elements leave the parent tree), links own their
-    annotations, list items get one body, and the /Document's kids lose their /P so copying them
-    does not drag the part's root along (the joined /Document becomes their parent).
+    annotations, list items get one body, element IDs get the part's prefix, and the /Document's kids
+    lose their /P so copying them does not drag the part's root along (the joined /Document becomes
+    their parent).
     """
     tree = src.Root.StructTreeRoot
     tops = _kids(tree)
     inside: set[tuple[int, int]] = set()
+    with_id: list[pikepdf.Object] = []
     for top in tops:
-        under, loose = _elements_under(top)
+        under, loose, named = _elements_under(top)
         inside |= under
         for item in loose:
             _wrap_list_body(src, item)
+        with_id += _own_ids(named, f"p{part + 1}-".encode())
     pairs = [(int(k), v) for k, v in _leaves(tree.ParentTree, "/Nums")] if "/ParentTree" in tree else []
     pages = {int(p.obj.StructParents): p.obj for p in src.pages if "/StructParents" in p.obj}
     annots = {int(a.StructParent): a for p in src.pages for a in p.obj.get("/Annots", Array())
@@ -249,7 +274,7 @@ def _prepare_tree(src: pikepdf.Pdf) -> list[tuple[int, pikepdf.Object]]:
         for kid in _kids(top):
             if isinstance(kid, Dictionary) and "/P" in kid:
                 del kid.P
-    return ready
+    return ready, with_id
 
 
 def merge(parts: Sequence[bytes], skip_names: Sequence[set[str]] = ()) -> bytes:
@@ -276,6 +301,7 @@ def _join(sources: list[pikepdf.Pdf], skip_names: Sequence[set[str]]) -> tuple[b
     document = out.make_indirect(Dictionary(Type=Name.StructElem, S=Name.Document, K=Array(), P=struct_root))
     struct_root.K = Array([document])
     nums: list[tuple[int, pikepdf.Object]] = []
+    ids: list[tuple[bytes, pikepdf.Object]] = []
     dests: dict[str, pikepdf.Object] = {}
     clashes: list[str] = []
     outline_items: list[pikepdf.Object] = []
@@ -286,7 +312,7 @@ def _join(sources: list[pikepdf.Pdf], skip_names: Sequence[set[str]]) -> tuple[b
         skip = skip_names[index] if index < len(skip_names) else set()
         _rename_subsets(src, index, tags)
         tree = src.Root.get("/StructTreeRoot")
-        pairs = _prepare_tree(src) if tree is not None else []
+        pairs, with_id = _prepare_tree(src, index) if tree is not None else ([], [])
         start = len(out.pages)
         with warnings.catch_warnings():  # "named destinations not preserved": they are, below
             warnings.simplefilter("ignore", pikepdf.PageCopyWarning if hasattr(pikepdf, "PageCopyWarning") else Warning)
@@ -301,6 +327,7 @@ def _join(sources: list[pikepdf.Pdf], skip_names: Sequence[set[str]]) -> tuple[b
                     document.K.append(copied)
             for key, value in pairs:
                 nums.append((key + shift, _copy(out, value)))
+            ids += [(bytes(el.ID), _copy(out, el)) for el in with_id]  # the copies made above
             offset += (max(k for k, _ in pairs) + 1) if pairs else 0
         for page in out.pages[start:]:
             obj = page.obj
@@ -326,6 +353,9 @@ def _join(sources: list[pikepdf.Pdf], skip_names: Sequence[set[str]]) -> tuple[b
     struct_root.ParentTree = out.make_indirect(Dictionary(Nums=Array(
         [x for key, value in sorted(nums, key=lambda kv: kv[0]) for x in (key, value)])))
     struct_root.ParentTreeNextKey = offset
+    if ids:  # a name tree is in byte order
+        struct_root.IDTree = out.make_indirect(Dictionary(Names=Array(
+            [x for key, el in sorted(ids, key=lambda kv: kv[0]) for x in (pikepdf.String(key), el)])))
     out.Root.StructTreeRoot = struct_root
     if dests:
         out.Root.Names = Dictionary(Dests=out.make_indirect(Dictionary(Names=Array(  # a name tree is in byte order
