@@ -38,11 +38,11 @@ def needs_fix(html: str) -> bool:
 
 
 def _elements(el: pikepdf.Object) -> list[pikepdf.Object]:
-    kids = el.get("/K")
-    if kids is None:
+    k = el.get("/K")
+    if k is None:
         return []
-    kids = list(kids) if isinstance(kids, Array) else [kids]
-    return [k for k in kids if isinstance(k, Dictionary) and "/S" in k]
+    kids = list(k) if isinstance(k, Array) else [k]
+    return [kid for kid in kids if isinstance(kid, Dictionary) and "/S" in kid]
 
 
 def _table_attributes(cell: pikepdf.Object) -> pikepdf.Object:
