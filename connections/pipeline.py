@@ -51,6 +51,8 @@ class Target:
     is_dir: bool = False
     private: bool = False  # made from a roster: its errors never quote text (it could be a name)
     fresh: bool = False  # --force: a renderer that keeps its own cache (manual parts) must not use it
+    settings: tuple[str, ...] = ()  # values read from a file that is not an input as a whole (agency.yml but
+    # its help lines): they decide rebuilds like the inputs' bytes
 
     @property
     def variant(self) -> str | None:
@@ -106,6 +108,7 @@ def fingerprint(target: Target, code: str, digests: dict[Path, bytes] | None = N
     h = hashlib.sha256(code.encode())
     h.update(f"{target.render.__module__}.{target.render.__qualname__}".encode())
     h.update(portable(repr(target.params)).encode())
+    h.update(repr(target.settings).encode())
     for p in sorted(set(target.inputs)):
         if p not in digests:
             digests[p] = sha256_file(p)

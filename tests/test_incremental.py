@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import FULL_SMALL_ARGS, REPO, BuiltSmall, run_build
+from tests.fixtures.pdf.pdf_project import pdf_text
 
 ARGS = FULL_SMALL_ARGS
 
@@ -149,3 +150,30 @@ def test_ctrl_c_stops_cleanly_and_the_next_build_finishes(small: Path) -> None:
     assert result.code == 0, result.err
     assert "failed 0" in result.out
     assert "Built 0," in run_build(*ARGS, project=small).out
+
+
+def test_a_help_line_edit_rebuilds_only_what_prints_help_lines(small: Path) -> None:
+    """An agency updating one help line's number: the run sheets and the planning worksheet print it and are
+    made again; attendance, certificates, calendar, checklists, feedback forms and the intake guide are not."""
+    cohort = small / "cohorts/sample/cohort.yml"
+    agency = small / "agency.yml"
+    text = agency.read_text(encoding="utf-8")
+    assert "number: 555-010-0122" in text
+    agency.write_text(text.replace("number: 555-010-0122", "number: 555-010-0177", 1), encoding="utf-8")
+    runs = {cmd: run_build(cmd, cohort, "--paper", "letter", "--quiet", project=small)
+            for cmd in ("runsheets", "attendance")}
+    runs |= {cmd: run_build(cmd, cohort, "--quiet", project=small) for cmd in ("certificates", "calendar")}
+    runs["forms"] = run_build("forms", "--variant", "en", "--paper", "letter", "--quiet", project=small)
+    assert all(r.code == 0 for r in runs.values()), {c: r.err for c, r in runs.items()}
+    assert "Built 1, up to date 4" in runs["runsheets"].out  # the run sheet, not the checklist or feedback form
+    assert "Built 1, up to date 1" in runs["forms"].out  # "My plan", not the intake guide
+    for cmd in ("attendance", "certificates", "calendar"):
+        assert "Built 0," in runs[cmd].out, (cmd, runs[cmd].out)
+    sheet = small / "dist/cohorts/sample-2027-spring/runsheets-letter.pdf"
+    assert "555-010-0177" in pdf_text(sheet)
+    # Any other agency setting still rebuilds what shows the agency: the certificates print its name.
+    agency.write_text(agency.read_text(encoding="utf-8").replace(
+        "name: Riverside Family Resource Centre (sample)", "name: Riverside Family Centre", 1), encoding="utf-8")
+    result = run_build("certificates", cohort, "--quiet", project=small)
+    assert result.code == 0 and "Built 0," not in result.out, result.out
+    agency.write_text(text, encoding="utf-8")

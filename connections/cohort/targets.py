@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..context import Options
+from ..pdf.common import agency_settings
 from ..pipeline import Target
 from ..validate import Bundle
 from .inputs import CohortInputs, load_inputs
@@ -39,8 +40,8 @@ def _files(folder: Path) -> list[Path]:
 def _inputs(inp: CohortInputs, record: Path | None = None) -> tuple[Path, ...]:
     """Every file whose bytes change a cohort document (a missing optional file counts as 'missing')."""
     project, cohort = inp.project, inp.cohort
-    files = [cohort.path, cohort.variant.directory / "variant.yml", project.agency_yml,
-             project.templates / "pdf" / "fonts.css"]
+    files = [cohort.path, cohort.variant.directory / "variant.yml", project.templates / "pdf" / "fonts.css"]
+    # not agency.yml as a whole: its settings but the help lines (no cohort document prints a help line)
     if cohort.roster:
         files.append(cohort.roster)
     if record:
@@ -60,7 +61,8 @@ def _week_titles(bundle: Bundle, inp: CohortInputs) -> tuple[str, ...]:
 def _target(kind: str, inp: CohortInputs, output: Path, render: Callable[[Target, Path], None],
             params: CohortParams, weight: int = 1, record: Path | None = None) -> Target:
     return Target(kind=kind, key=f"cohort:{inp.cohort.id}:{output.name}", output=output, render=render,
-                  inputs=_inputs(inp, record), params=params, weight=weight, private=True)
+                  inputs=_inputs(inp, record), params=params, weight=weight, private=True,
+                  settings=agency_settings(inp.project))
 
 
 def _in_build(bundle: Bundle, opts: Options, inp: CohortInputs, sample: bool) -> bool:

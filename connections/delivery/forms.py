@@ -21,6 +21,7 @@ from ..validate import Bundle
 from .render import participant_texts, stylesheets, with_faces
 
 FORMS = ("intake-guide", "my-plan")
+HELP_LINE_FORMS = ("my-plan",)  # forms that print the help lines
 
 
 @dataclass(frozen=True)
@@ -38,17 +39,21 @@ def form_path(out: Path, variant: str, form: str, paper: str, large_print: bool)
 
 def collect(bundle: Bundle, opts: Options) -> list[Target]:
     project = bundle.project
-    shared = (*common.shared_inputs(project, bundle.agency), *common.files_under(project.templates / "delivery"))
+    delivery = common.files_under(project.templates / "delivery")
+    settings = common.agency_settings(project)
     targets = []
     for vid in selected_variants(bundle, opts):
         variant = bundle.contents[vid].variant
-        files = (variant.directory / "variant.yml", *shared)
         for form in FORMS:
+            lines = form in HELP_LINE_FORMS  # the others take agency.yml's settings but its help lines
+            files = (variant.directory / "variant.yml", *common.shared_inputs(project, bundle.agency, lines),
+                     *delivery)
             for paper in opts.papers:
                 targets.append(Target(
                     kind="forms", key=f"form:{vid}:{form}:{paper}{':large' if opts.large_print else ''}",
                     output=form_path(opts.out, vid, form, paper, opts.large_print), render=render_form,
-                    inputs=files, params=FormParams(vid, form, paper, opts.large_print)))
+                    inputs=files, params=FormParams(vid, form, paper, opts.large_print),
+                    settings=() if lines else settings))
     return targets
 
 

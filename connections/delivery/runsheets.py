@@ -20,11 +20,12 @@ def collect(bundle: Bundle, opts: Options) -> list[Target]:
         return []
     out = out_dir(opts, inp)
     files = inputs(bundle, inp)
+    with_lines = inputs(bundle, inp, help_lines=True)  # the run sheet prints the help lines
     cohort = str(inp.cohort.path)
     targets = []
     for paper in opts.papers:
         params = DeliveryParams(cohort, paper)
-        targets += [target("runsheets", inp, out / f"runsheets-{paper}.pdf", runsheets_pdf, params, files, 2),
+        targets += [target("runsheets", inp, out / f"runsheets-{paper}.pdf", runsheets_pdf, params, with_lines, 2),
                     target("runsheets", inp, out / f"fidelity-{paper}.pdf", fidelity_pdf, params, files, 2),
                     target("runsheets", inp, out / f"feedback-{paper}.pdf", feedback_pdf, params, files, 2)]
     params = DeliveryParams(cohort)

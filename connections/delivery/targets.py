@@ -34,21 +34,24 @@ def load(bundle: Bundle, opts: Options) -> CohortInputs | None:
     return inp
 
 
-def inputs(bundle: Bundle, inp: CohortInputs, *extra: Path | None) -> tuple[Path, ...]:
-    """The cohort file, its variant's weeks, the print templates and CSS, fonts, catalogs, agency, and ``extra``."""
+def inputs(bundle: Bundle, inp: CohortInputs, *extra: Path | None, help_lines: bool = False) -> tuple[Path, ...]:
+    """The cohort file, its variant's weeks, the print templates and CSS, fonts, catalogs, and ``extra``; with
+    ``help_lines`` (a document printing them) agency.yml too, else the target takes its other settings."""
     project, cohort = bundle.project, inp.cohort
     content = bundle.contents.get(cohort.variant.id)
     weeks = [content.weeks[n] for n in sorted(content.weeks)] if content else []
     files = [cohort.path, *common.module_inputs(weeks, cohort.variant, project.root),
-             *common.shared_inputs(project, bundle.agency), *common.files_under(project.templates / "delivery")]
+             *common.shared_inputs(project, bundle.agency, help_lines),
+             *common.files_under(project.templates / "delivery")]
     files += [p for p in extra if p is not None]
     return tuple(files)
 
 
 def target(kind: str, inp: CohortInputs, output: Path, render: Callable[[Target, Path], None],
            params: DeliveryParams, files: tuple[Path, ...], weight: int = 1) -> Target:
+    settings = () if inp.project.agency_yml in files else common.agency_settings(inp.project)
     return Target(kind=kind, key=f"cohort:{inp.cohort.id}:{output.name}", output=output, render=render,
-                  inputs=files, params=params, weight=weight, private=True)
+                  inputs=files, params=params, weight=weight, private=True, settings=settings)
 
 
 def out_dir(opts: Options, inp: CohortInputs) -> Path:

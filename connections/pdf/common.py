@@ -35,12 +35,17 @@ def files_under(folder: Path, skip_suffixes: tuple[str, ...] = (), only: tuple[s
                   and (not only or p.suffix.lower() in only) and "__pycache__" not in p.parts)
 
 
-def shared_inputs(project: Project, agency: Agency | None) -> list[Path]:
-    """Files every print output depends on: print templates and CSS, fonts, catalogs, agency and logo."""
+def shared_inputs(project: Project, agency: Agency | None, help_lines: bool = True) -> list[Path]:
+    """Files every print output depends on: print templates and CSS, fonts, catalogs, agency and logo.
+
+    ``help_lines=False``: a document that prints no help line leaves agency.yml out; it takes
+    ``agency_settings`` as its target's settings instead, so updating a help line does not rebuild it.
+    """
     out = files_under(project.templates / PDF_TEMPLATES)
     out += files_under(project.fonts, only=FONT_SUFFIXES)  # not the licence or README
     out += files_under(project.locales, skip_suffixes=(".pot",))
-    out.append(project.agency_yml)
+    if help_lines:
+        out.append(project.agency_yml)
     if agency is not None and agency.logo is not None:
         out.append(agency.logo)
     return out
@@ -162,3 +167,21 @@ def discreet_lines(lines: list[HelpLine], lang: str) -> list[HelpLine]:
             continue
         out.append(dataclasses.replace(line, name=name, audience="" if words.find(line.audience) else line.audience))
     return out
+
+
+HELP_LINE_SETTINGS = ("help_lines", "show_national_lines")  # the agency.yml keys only help-line boxes show
+
+
+def agency_settings(project: Project) -> tuple[str, ...]:
+    """agency.yml's settings but its help lines, as stable text (see ``shared_inputs``)."""
+    import json
+
+    from ..yamlfile import YamlSyntaxError, load_yaml
+
+    try:
+        data = load_yaml(project.agency_yml.read_text(encoding="utf-8-sig")).data
+    except (OSError, UnicodeError, YamlSyntaxError) as exc:  # `check` reports it; the whole file decides then
+        return (f"unreadable: {type(exc).__name__}",)
+    if isinstance(data, dict):
+        data = {k: v for k, v in data.items() if k not in HELP_LINE_SETTINGS}
+    return (json.dumps(data, sort_keys=True, default=str, ensure_ascii=False),)
