@@ -163,6 +163,12 @@ def test_signin_sheets_show_codes_never_names(built: dict) -> None:
         assert "G01" in text and f"G{N}" in text
         assert not any(f"Fictive-{i}" in text for i in range(1, N + 1))
         assert not any(first in text for first in FIRSTS) and "Gras" not in text
+    # The rows share the page: the last code is in its lower third (rows grow when the group is small).
+    reader = pypdf.PdfReader(built["res"] / "signin-letter.pdf")
+    found: list[float] = []
+    reader.pages[0].extract_text(visitor_text=lambda t, cm, tm, *_: found.append(  # y on the page, from the bottom
+        tm[4] * cm[1] + tm[5] * cm[3] + cm[5]) if f"G{N}" in t else None)
+    assert found and found[0] < float(reader.pages[0].mediabox.height) / 3, found
 
 
 def test_calendar_six_local_events_with_the_holiday_skipped(built: dict) -> None:

@@ -35,6 +35,7 @@ ROWS_PER_TABLE = 40  # long tables are slow in WeasyPrint and repeat headers unr
 # last rows, the total or the initials (which take the room of three rows and stay with at least three rows).
 ROWS_PER_PAGE = {"letter": (20, 24), "a4": (19, 23)}
 FOOTER_ROWS = 3
+SIGNIN_ROOM_MM = {"letter": 185, "a4": 200}  # the page's height left for the sign-in rows
 PAGE_SIZES = {"letter": "letter", "a4": "A4"}
 
 
@@ -197,7 +198,11 @@ def signin_pdf(target: Target, root: Path) -> None:
     inp = load_target(target, root)
     ctx = base_context(inp, target, target.params.paper, landscape=False)
     spare = inp.cohort.spare_rows if inp.participants else 0
-    ctx.update(grid=signin_grid(inp.codes, max(spare, 4)))
+    grid = signin_grid(inp.codes, max(spare, 4))
+    # The rows share the page below the heading and instructions (a small group gets taller rows, easier to
+    # find a code and tick in), between 10 and 24 mm.
+    room = SIGNIN_ROOM_MM.get(target.params.paper, SIGNIN_ROOM_MM["a4"])
+    ctx.update(grid=grid, row_mm=max(10, min(24, room // max(len(grid), 1))))
     _write_pdf(inp, target, "cohort/signin.html", ctx, f"Sign-in {inp.cohort.id}")
 
 
