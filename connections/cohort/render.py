@@ -35,6 +35,7 @@ ROWS_PER_TABLE = 40  # long tables are slow in WeasyPrint and repeat headers unr
 # last rows, the total or the initials (which take the room of three rows and stay with at least three rows).
 ROWS_PER_PAGE = {"letter": (20, 24), "a4": (19, 23)}
 FOOTER_ROWS = 3
+SPARE_ROWS_DROPPED = 2  # spare rows an attendance sheet may leave off to fit on one page
 SIGNIN_ROOM_MM = {"letter": 185, "a4": 200}  # the page's height left for the sign-in rows
 PAGE_SIZES = {"letter": "letter", "a4": "A4"}
 
@@ -154,6 +155,17 @@ def chunks(rows: list, size: int = ROWS_PER_TABLE) -> list[dict]:
     return [{"rows": rows[i:i + per]} for i in range(0, len(rows), per)]
 
 
+def one_sheet(rows: list[RowView], paper: str) -> list[RowView]:
+    """A group that misses one page by a row or two of its spare rows gets its sheet on one page: up to
+    SPARE_ROWS_DROPPED empty rows for newcomers are left off, never the last two of them."""
+    first, _ = ROWS_PER_PAGE.get(paper, ROWS_PER_PAGE["a4"])
+    over = len(rows) + FOOTER_ROWS - first
+    spare = sum(1 for r in rows if r.spare)
+    if 0 < over <= min(SPARE_ROWS_DROPPED, spare - 2) and all(r.spare for r in rows[-over:]):
+        return rows[:-over]
+    return rows
+
+
 def page_chunks(rows: list, paper: str) -> list[dict]:
     """Rows in one table per page: the first page's share, then a page's, leaving room for the total and the
     initials rows on the last page and never fewer than FOOTER_ROWS rows with them."""
@@ -180,7 +192,8 @@ def attendance_pdf(target: Target, root: Path) -> None:
     inp = load_target(target, root)
     paper = target.params.paper
     ctx = base_context(inp, target, paper, landscape=True)
-    ctx.update(chunks=page_chunks(attendance_rows(inp), paper), name_width="50mm" if paper == "letter" else "48mm")
+    rows = one_sheet(attendance_rows(inp), paper)
+    ctx.update(chunks=page_chunks(rows, paper), name_width="50mm" if paper == "letter" else "48mm")
     _write_pdf(inp, target, "cohort/attendance.html", ctx, f"Attendance {inp.cohort.id}")
 
 
