@@ -60,6 +60,21 @@ def built_small_project(dest: Path, *args: str) -> tuple[Path, Result]:
 
 FULL_SMALL_ARGS = ("all", "--paper", "letter", "--quiet")
 
+# A French group that meets on Tuesdays at 18:30 in Toronto, one holiday skipped: the cohort file the
+# cohort and delivery tests start from (each adds its own lines).
+FRENCH_GROUP = """\
+id: groupe-test
+name: Groupe du printemps
+variant: fr
+facilitators: [Animatrice Une, Animatrice Deux]
+location: Centre d'essai, salle 3
+first_session: 2027-03-02
+start_time: "18:30"
+timezone: America/Toronto
+skip: [2027-03-16]
+roster: roster.csv
+"""
+
 
 @dataclass(frozen=True)
 class BuiltSmall:

@@ -21,23 +21,13 @@ from connections.cohort.targets import attendance_targets, calendar_targets, cer
 from connections.context import Options, bundle_for
 from connections.outputs import KINDS
 from connections.pipeline import run
-from tests.conftest import MINIMAL, REPO, copy_project, run_build
+from tests.conftest import FRENCH_GROUP, MINIMAL, REPO, copy_project, run_build
 from tests.fixtures.pdf.pdf_project import pdf_ua_failures, print_problems, unvalidated_kinds
 
 N = 40  # MAX_PARTICIPANTS: the sheets are built at the largest size a group may have
 FIRSTS = ["Amélie", "Béatrice", "Céline", "Dorothée", "Émilie", "Françoise", "Gisèle", "Hélène"]
 SESSION_DAYS = [dt.date(2027, 3, 2) + dt.timedelta(weeks=w) for w in (0, 1, 3, 4, 5, 6)]  # 2027-03-16 skipped
-COHORT = """\
-id: groupe-test
-name: Groupe du printemps
-variant: fr
-facilitators: [Animatrice Une, Animatrice Deux]
-location: Centre d'essai, salle 3
-first_session: 2027-03-02
-start_time: "18:30"
-timezone: America/Toronto
-skip: [2027-03-16]
-roster: roster.csv
+COHORT = FRENCH_GROUP + """\
 spare_rows: 3
 privacy: {privacy}
 revised: 2027-02-01

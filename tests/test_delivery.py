@@ -29,23 +29,13 @@ from connections.model import AgendaItem, Week
 from connections.outputs import KINDS
 from connections.pdf import common
 from connections.pipeline import run
-from tests.conftest import MINIMAL, REPO, copy_project, run_build
+from tests.conftest import FRENCH_GROUP, MINIMAL, REPO, copy_project, run_build
 from tests.fixtures.pdf.pdf_project import print_problems, text_sizes, unvalidated_kinds
 
 NAMES = [("G01", "Amélie", "Fictive-Un"), ("G02", "Béatrice", "Fictive-Deux"), ("G03", "Céline", "Fictive-Trois"),
          ("G04", "Dorothée", "Fictive-Quatre"), ("G05", "Émilie", "Fictive-Cinq"), ("G06", "Gisèle", "Fictive-Six"),
          ("G07", "Hélène", "Fictive-Sept")]
-COHORT = """\
-id: groupe-test
-name: Groupe du printemps
-variant: fr
-facilitators: [Animatrice Une, Animatrice Deux]
-location: Centre d'essai, salle 3
-first_session: 2027-03-02
-start_time: "18:30"
-timezone: America/Toronto
-skip: [2027-03-16]
-roster: roster.csv
+COHORT = FRENCH_GROUP + """\
 attendance: attendance.csv
 fidelity: fidelite.csv
 feedback: avis.csv
