@@ -187,3 +187,28 @@ def test_a_variant_left_half_rebuilt_is_named_in_the_summary(tmp_path: Path, mon
     made, _, rest = note.partition(" now show the new content, but its handouts still show the old (they failed "
                                    "above). Fix the error and run the build again to bring them into step.")
     assert rest == "" and note.endswith("step.") and {"manual", "site"} <= set(re.split(r", | and ", made[36:]))
+
+
+def _fonts_folder(_: int = 0) -> tuple[str, list[str]]:
+    """The folder this process's WeasyPrint writes the bundled fonts into, and what it holds."""
+    from connections.pdf import engine
+
+    engine.stylesheet(REPO / "templates/pdf/fonts.css", REPO)
+    folder = Path(engine.font_config()._folder)
+    return str(folder), sorted(p.name for p in folder.iterdir())
+
+
+def test_build_workers_load_fonts_into_their_own_folder_and_leave_the_parents_alone() -> None:
+    """A process that has printed a PDF (a test run, a build that rendered one document in-process) and then
+    starts two workers: each worker loads the bundled fonts into a folder of its own. Sharing the parent's
+    folder, one worker could register a font file the other is still writing ("Font-face … cannot be
+    loaded") or skip it and print with another font."""
+    from concurrent.futures import ProcessPoolExecutor
+    from multiprocessing import get_context
+
+    parent, fonts = _fonts_folder()
+    assert fonts, "the bundled fonts are written into the folder"
+    with ProcessPoolExecutor(2, mp_context=get_context("fork")) as pool:
+        workers = list(pool.map(_fonts_folder, range(4)))
+    assert all(folder != parent and names == fonts for folder, names in workers), (parent, workers)
+    assert _fonts_folder() == (parent, fonts), "the parent's folder and fonts are still there"

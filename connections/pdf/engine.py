@@ -23,6 +23,23 @@ from .tables import fix_table_headers, needs_fix
 _state: dict = {}
 
 
+def _forget_parent_fonts() -> None:
+    """In a forked process (a build's worker): start with no fonts and stylesheets of the parent's.
+
+    Why: WeasyPrint writes each @font-face file into its FontConfiguration's folder and skips a file that
+    exists. Two workers sharing the parent's folder race: one registers a font the other is still writing
+    ("Font-face … cannot be loaded"), or skips registering it and prints with another font. And a worker
+    that dropped the inherited object would remove the parent's folder. Each worker makes its own.
+    """
+    fonts = _state.get("fonts")
+    if fonts is not None:
+        fonts._folder = None  # the parent's folder: not this process's to write into or remove
+    _state.clear()
+
+
+os.register_at_fork(after_in_child=_forget_parent_fonts)
+
+
 def project_fetcher(root: Path):
     """A URL fetcher that serves files inside ``root`` and refuses everything else, never touching the network."""
     from weasyprint.urls import URLFetcher, URLFetcherResponse
