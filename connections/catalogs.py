@@ -75,16 +75,45 @@ def _walk_roots(project: Project, patterns: list[str]) -> list[Path]:
     return roots
 
 
-def extract(project: Project) -> Catalog:
-    """Every translatable string of the templates, as babel.cfg maps them."""
+def extract(project: Project, cached: bool = False) -> Catalog:
+    """Every translatable string of the templates, as babel.cfg maps them.
+
+    With ``cached`` (the rule every build runs), the result is kept in .cache/ under the hash of what it is
+    read from (babel.cfg, each mapped file's path and bytes, this module and the parsers' versions): parsing
+    every template is most of what a small project's check costs, and templates rarely change.
+    """
     cfg = babel_cfg(project)
     try:
         with cfg.open(encoding="utf-8") as f:
             method_map, options_map = parse_mapping_cfg(f, str(cfg))
     except OSError as exc:
         raise UserError(f"{cfg.name}: cannot read it ({exc.strerror})") from None
+    sources = _mapped_files(project, method_map)
+    stored = _cache_path(project, cfg, sources, options_map) if cached else None
+    if stored is not None and stored.is_file():
+        try:
+            with stored.open("rb") as f:
+                return read_po(f)
+        except (OSError, ValueError):
+            pass  # a damaged cache entry: extract again
     catalog = Catalog(project="Connections toolkit", version=__version__, fuzzy=False,
                       msgid_bugs_address="", copyright_holder="")
+    for path, rel, pattern, method in sources:
+        for lineno, message, comments, context in extract_from_file(
+                method, path, DEFAULT_KEYWORDS, COMMENT_TAGS, options_map.get(pattern, {}),
+                strip_comment_tags=True):
+            catalog.add(message, None, [(rel, lineno)], auto_comments=comments, context=context)
+    if stored is not None:
+        try:
+            write_atomic(stored, _render(catalog))
+        except OSError:
+            pass  # a read-only project: no cache, the same answer
+    return catalog
+
+
+def _mapped_files(project: Project, method_map: list[tuple[str, str]]) -> list[tuple[Path, str, str, str]]:
+    """(path, project-relative name, pattern, extraction method) of each file babel.cfg maps to a method."""
+    out = []
     seen: set[Path] = set()
     for root in _walk_roots(project, [p for p, _ in method_map]):
         files = [root] if root.is_file() else sorted(p for p in root.rglob("*") if p.is_file())
@@ -94,15 +123,27 @@ def extract(project: Project) -> Catalog:
             seen.add(path)
             rel = path.relative_to(project.root).as_posix()
             for pattern, method in method_map:
-                if not pathmatch(pattern, rel):
-                    continue
-                if method != "ignore":
-                    for lineno, message, comments, context in extract_from_file(
-                            method, path, DEFAULT_KEYWORDS, COMMENT_TAGS, options_map.get(pattern, {}),
-                            strip_comment_tags=True):
-                        catalog.add(message, None, [(rel, lineno)], auto_comments=comments, context=context)
-                break
-    return catalog
+                if pathmatch(pattern, rel):
+                    if method != "ignore":
+                        out.append((path, rel, pattern, method))
+                    break
+    return out
+
+
+def _cache_path(project: Project, cfg: Path, sources: list[tuple[Path, str, str, str]], options: dict) -> Path:
+    import hashlib
+
+    import babel
+    import jinja2
+
+    h = hashlib.sha256(f"{babel.__version__} {jinja2.__version__} {__version__}".encode())
+    h.update(Path(__file__).read_bytes())
+    h.update(cfg.read_bytes())
+    h.update(repr(sorted(options.items())).encode())
+    for path, rel, pattern, method in sources:
+        h.update(f"\0{rel}\0{pattern}\0{method}\0".encode())
+        h.update(path.read_bytes())
+    return project.cache / "catalogs" / f"templates-{h.hexdigest()[:32]}.pot"
 
 
 def _key(message: Message) -> Key:
@@ -229,7 +270,7 @@ def check_project(project: Project, problems: Problems) -> bool:
     if not babel_cfg(project).is_file():
         return False
     try:
-        template = extract(project)
+        template = extract(project, cached=True)
     except UserError as exc:
         problems.add(babel_cfg(project), 1, str(exc))
         return True

@@ -63,6 +63,19 @@ def test_new_template_string_fails_check_and_the_build(catalog_project: Path) ->
     assert "Nothing was written" in result.err
 
 
+def test_a_remembered_extraction_never_hides_a_template_edit(catalog_project: Path) -> None:
+    """Every build remembers the templates' strings in .cache/ by the hash of the templates: a check after an
+    edit reads the edited template; undone, the remembered strings serve again."""
+    assert not collect(catalog_project)[1].errors  # remembered
+    (entry,) = (catalog_project / ".cache/catalogs").iterdir()
+    add_string(catalog_project, "Something to think about")
+    assert "1 new string in the templates ('Something to think about'" in str(collect(catalog_project)[1].errors)
+    tpl = catalog_project / "templates/pdf/note.html"
+    tpl.write_text(tpl.read_text(encoding="utf-8").rsplit("<p>", 1)[0], encoding="utf-8")  # the edit undone
+    assert not collect(catalog_project)[1].errors
+    assert len(list(entry.parent.iterdir())) == 2 and entry.is_file()
+
+
 def test_update_merges_keeps_translations_and_comments_and_obsoletes(catalog_project: Path, capsys) -> None:
     add_string(catalog_project, "Something to think about")
     assert catalogs.main(["--project", str(catalog_project), "update"]) == 0
