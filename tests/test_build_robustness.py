@@ -212,3 +212,12 @@ def test_build_workers_load_fonts_into_their_own_folder_and_leave_the_parents_al
         workers = list(pool.map(_fonts_folder, range(4)))
     assert all(folder != parent and names == fonts for folder, names in workers), (parent, workers)
     assert _fonts_folder() == (parent, fonts), "the parent's folder and fonts are still there"
+
+
+def test_a_build_that_renders_in_its_own_process_exits_cleanly(tmp_path: Path) -> None:
+    """One document to make (an edited week, `--jobs 1`) renders in the build's own process: the build says
+    it is done and exits 0, with no crash while the process ends."""
+    r = run_build("certificates", REPO / "cohorts/sample/cohort.yml", "--out", tmp_path / "out", "--jobs", "1",
+                  "--quiet")
+    assert (r.code, r.err) == (0, ""), (r.code, r.err)
+    assert "Built 1," in r.out and (tmp_path / "out/cohorts/sample-2027-spring/certificates.pdf").is_file()

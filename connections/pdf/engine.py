@@ -81,11 +81,19 @@ def font_config():
 
 
 def _remove_font_folder() -> None:
+    """At exit: remove the fonts' folder and let go of WeasyPrint's font objects while GLib is still there.
+
+    Why: left to the interpreter's last clean-up, Pango's font map is released after the libraries it needs
+    and the process crashes (exit 139) after a successful build that rendered in its own process.
+    """
+    import gc
     import shutil
 
     folder = getattr(_state.get("fonts"), "_folder", None)
     if folder:
         shutil.rmtree(folder, ignore_errors=True)
+    _state.clear()
+    gc.collect()
 
 
 def stylesheet(path: Path, root: Path):
