@@ -145,11 +145,12 @@ def render_handout(target: Target, root: Path) -> None:
     style = common.stylesheets(project, "handout.css", large_print=large_print)
 
     def attempt(layout: dict, max_pages: int | None, write: bool = False) -> tuple[Rendered, dict]:
-        """Lay out (and write only when asked: choosing a layout needs its page count, not its PDF)."""
+        """Lay out (and write only when asked: choosing a layout needs its page count, not its PDF). A layout
+        not written keeps its document: the one chosen is written from it, not laid out again."""
         html = handout_html(bundle, vid, n, paper, large_print, discreet, **layout)
         return render_pdf_pages(html, base=variant.directory, root=project.root, stylesheets=style, title=title,
                                 lang=variant.lang, source_date=variant.content_date.isoformat(), sources=sources,
-                                max_pages=max_pages if write else 0), layout
+                                max_pages=max_pages if write else 0, keep=not write), layout
 
     def fits(tried: tuple[Rendered, dict], limit: int | None) -> bool:
         return limit is None or tried[0].pages <= limit
@@ -175,10 +176,13 @@ def render_handout(target: Target, root: Path) -> None:
                 best = fewer
                 break
     final = _more_room_to_write(best, attempt, paper, large_print)
-    if final is None:  # no more lines fit: write the chosen layout as it is
-        final = attempt(best[1], None, write=True)[0]
-    assert final.data is not None
-    write_atomic(target.output, final.data)
+    if final is None:  # no more lines fit: write the chosen layout as it is laid out
+        assert best[0].write is not None
+        data = best[0].write()
+    else:
+        assert final.data is not None
+        data = final.data
+    write_atomic(target.output, data)
 
 
 def _more_room_to_write(best: tuple[Rendered, dict], attempt, paper: str,  # noqa: ANN001
