@@ -143,6 +143,9 @@ class Rendered:
     pages: int
     last_page_fill: float  # 0 to 1: the share of the last page's height that holds content
     anchors: dict[str, int] = field(default_factory=dict)  # id -> 0-based page where it first appears
+    # Each page's share of its height that content fills at least (above 1: overflow); empty when unknown.
+    page_fills: tuple[float, ...] = ()
+    page_mm: float = 0.0  # the height of a page's content area, in mm
     # With ``keep``, a layout not written: writes it as it is laid out (the same bytes as laying it out again).
     write: Callable[[], bytes] | None = field(default=None, compare=False, repr=False)
 
@@ -153,6 +156,37 @@ def _last_page_fill(doc) -> float:
     if root is None or not page.height:
         return 0.0
     return min(1.0, max(0.0, root.margin_height() / page.height))
+
+
+def _content_bottom(box) -> float:  # noqa: ANN001
+    """The lowest border edge of a box's in-flow content, never more (a box split over pages stretches to
+    the page's foot, so it is measured by what it holds; a bottom margin or padding is left out)."""
+    from weasyprint.formatting_structure import boxes
+
+    if isinstance(box, boxes.ParentBox) and not isinstance(box, boxes.LineBox) and box.children:
+        inner = [_content_bottom(c) for c in box.children
+                 if not (c.is_absolutely_positioned() or c.is_running())]
+        return max(inner, default=box.content_box_y())
+    return box.border_box_y() + box.border_height()
+
+
+def _page_fills(doc, html: str) -> tuple[float, ...]:  # noqa: ANN001
+    """Each page's share of its content area that content fills, at least: a bound on how much a layout
+    holds (the waste at a page's foot left out). The last page, whose root box is not split, is measured by
+    that box. Empty with table headers or footers, repeated on each page."""
+    if "<thead" in html or "<tfoot" in html:
+        return ()
+    fills = []
+    for i, p in enumerate(doc.pages):
+        page = p._page_box
+        root = page.children[0] if page.children else None
+        if root is None or not page.height:
+            fills.append(0.0)
+        elif i == len(doc.pages) - 1:
+            fills.append(max(0.0, root.margin_height() / page.height))
+        else:
+            fills.append(max(0.0, (_content_bottom(root) - page.content_box_y()) / page.height))
+    return tuple(fills)
 
 
 @contextmanager
@@ -220,6 +254,8 @@ def render_pdf_pages(html: str, *, base: Path, root: Path, stylesheets: Sequence
         css = [stylesheet(p, root) for p in stylesheets]
         doc = page.render(stylesheets=css, font_config=font_config(), **options)
         pages, fill = len(doc.pages), _last_page_fill(doc)
+        fills = _page_fills(doc, html)
+        page_mm = doc.pages[0]._page_box.height * 25.4 / 96 if doc.pages else 0.0
         anchors: dict[str, int] = {}
         for i, p in enumerate(doc.pages):
             for name in p.anchors:
@@ -229,7 +265,7 @@ def render_pdf_pages(html: str, *, base: Path, root: Path, stylesheets: Sequence
     _raise_if_warned(cap, html, root, sources, title)
     check_fonts(doc)
     if data is not None or not keep:
-        return Rendered(data, pages, fill, anchors)
+        return Rendered(data, pages, fill, anchors, fills, page_mm)
 
     def write_later() -> bytes:
         with _weasyprint_run(source_date) as cap:
@@ -239,4 +275,4 @@ def render_pdf_pages(html: str, *, base: Path, root: Path, stylesheets: Sequence
         check_fonts(doc)
         return data
 
-    return Rendered(data, pages, fill, anchors, write_later)
+    return Rendered(data, pages, fill, anchors, fills, page_mm, write_later)
