@@ -143,9 +143,10 @@ class Rendered:
     pages: int
     last_page_fill: float  # 0 to 1: the share of the last page's height that holds content
     anchors: dict[str, int] = field(default_factory=dict)  # id -> 0-based page where it first appears
-    # Each page's share of its height that content fills at least (above 1: overflow); empty when unknown.
+    # With ``keep``: each page's share of its height that content fills at least (above 1: overflow), empty
+    # when unknown, and the height of a page's content area (mm).
     page_fills: tuple[float, ...] = ()
-    page_mm: float = 0.0  # the height of a page's content area, in mm
+    page_mm: float = 0.0
     # With ``keep``, a layout not written: writes it as it is laid out (the same bytes as laying it out again).
     write: Callable[[], bytes] | None = field(default=None, compare=False, repr=False)
 
@@ -225,7 +226,8 @@ def render_pdf_pages(html: str, *, base: Path, root: Path, stylesheets: Sequence
 
     Why: a product with a page budget (a one-sheet handout) can try a tighter layout without paying
     for writing a PDF it will throw away. With ``keep``, a layout not written keeps its document, and
-    ``Rendered.write`` writes it later: a layout chosen after trying others is not laid out twice.
+    ``Rendered.write`` writes it later: a layout chosen after trying others is not laid out twice; and
+    ``page_fills`` say how full each page is, so that a layout sure not to fit need not be tried.
     """
     import weasyprint
 
@@ -254,7 +256,7 @@ def render_pdf_pages(html: str, *, base: Path, root: Path, stylesheets: Sequence
         css = [stylesheet(p, root) for p in stylesheets]
         doc = page.render(stylesheets=css, font_config=font_config(), **options)
         pages, fill = len(doc.pages), _last_page_fill(doc)
-        fills = _page_fills(doc, html)
+        fills = _page_fills(doc, html) if keep else ()
         page_mm = doc.pages[0]._page_box.height * 25.4 / 96 if doc.pages else 0.0
         anchors: dict[str, int] = {}
         for i, p in enumerate(doc.pages):
