@@ -159,11 +159,17 @@ def _last_page_fill(doc) -> float:
     return min(1.0, max(0.0, root.margin_height() / page.height))
 
 
+class _Unmeasurable(Exception):
+    """A page whose fill is no bound of what it holds (a box moved off its place, or decorations repeated)."""
+
+
 def _content_bottom(box) -> float:  # noqa: ANN001
     """The lowest border edge of a box's in-flow content, never more (a box split over pages stretches to
     the page's foot, so it is measured by what it holds; a bottom margin or padding is left out)."""
     from weasyprint.formatting_structure import boxes
 
+    if box.style["position"] == "relative" or box.style["box_decoration_break"] == "clone":
+        raise _Unmeasurable
     if isinstance(box, boxes.ParentBox) and not isinstance(box, boxes.LineBox) and box.children:
         inner = [_content_bottom(c) for c in box.children
                  if not (c.is_absolutely_positioned() or c.is_running())]
@@ -183,10 +189,15 @@ def _page_fills(doc, html: str) -> tuple[float, ...]:  # noqa: ANN001
         root = page.children[0] if page.children else None
         if root is None or not page.height:
             fills.append(0.0)
-        elif i == len(doc.pages) - 1:
+            continue
+        try:
+            bottom = _content_bottom(root)
+        except _Unmeasurable:
+            return ()
+        if i == len(doc.pages) - 1:
             fills.append(max(0.0, root.margin_height() / page.height))
         else:
-            fills.append(max(0.0, (_content_bottom(root) - page.content_box_y()) / page.height))
+            fills.append(max(0.0, (bottom - page.content_box_y()) / page.height))
     return tuple(fills)
 
 
