@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import logging
 import os
-from collections.abc import Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
@@ -150,6 +151,12 @@ class Rendered:
     pages: int
     last_page_fill: float  # 0 to 1: the share of the last page's height that holds content
     anchors: dict[str, int] = field(default_factory=dict)  # id -> 0-based page where it first appears
+    # With ``keep``: each page's share of its height that content fills at least (above 1: overflow), empty
+    # when unknown, and the height of a page's content area (mm).
+    page_fills: tuple[float, ...] = ()
+    page_mm: float = 0.0
+    # With ``keep``, a layout not written: writes it as it is laid out (the same bytes as laying it out again).
+    write: Callable[[], bytes] | None = field(default=None, compare=False, repr=False)
 
 
 def _last_page_fill(doc) -> float:
@@ -160,20 +167,51 @@ def _last_page_fill(doc) -> float:
     return min(1.0, max(0.0, root.margin_height() / page.height))
 
 
-def render_pdf_pages(html: str, *, base: Path, root: Path, stylesheets: Sequence[Path] = (), title: str = "",
-                     lang: str = "en", source_date: str | None = None, pdf_ua: bool = True,
-                     sources: Sequence[Path] = (), max_pages: int | None = None) -> Rendered:
-    """Like render_pdf, with the page count; with ``max_pages``, a longer layout is not written (data None).
+class _Unmeasurable(Exception):
+    """A page whose fill is no bound of what it holds (a box moved off its place, or decorations repeated)."""
 
-    Why: a product with a page budget (a one-sheet handout) can try a tighter layout without paying
-    for writing a PDF it will throw away.
-    """
-    import weasyprint
 
-    faces = declared_fonts(stylesheets)
-    if faces:
-        check_glyphs(html, faces, title, root, sources)
+def _content_bottom(box) -> float:  # noqa: ANN001
+    """The lowest border edge of a box's in-flow content, never more (a box split over pages stretches to
+    the page's foot, so it is measured by what it holds; a bottom margin or padding is left out)."""
+    from weasyprint.formatting_structure import boxes
 
+    if box.style["position"] == "relative" or box.style["box_decoration_break"] == "clone":
+        raise _Unmeasurable
+    if isinstance(box, boxes.ParentBox) and not isinstance(box, boxes.LineBox) and box.children:
+        inner = [_content_bottom(c) for c in box.children
+                 if not (c.is_absolutely_positioned() or c.is_running())]
+        return max(inner, default=box.content_box_y())
+    return box.border_box_y() + box.border_height()
+
+
+def _page_fills(doc, html: str) -> tuple[float, ...]:  # noqa: ANN001
+    """Each page's share of its content area that content fills, at least: a bound on how much a layout
+    holds (the waste at a page's foot left out). The last page, whose root box is not split, is measured by
+    that box. Empty with table headers or footers, repeated on each page."""
+    if "<thead" in html or "<tfoot" in html:
+        return ()
+    fills = []
+    for i, p in enumerate(doc.pages):
+        page = p._page_box
+        root = page.children[0] if page.children else None
+        if root is None or not page.height:
+            fills.append(0.0)
+            continue
+        try:
+            bottom = _content_bottom(root)
+        except _Unmeasurable:
+            return ()
+        if i == len(doc.pages) - 1:
+            fills.append(max(0.0, root.margin_height() / page.height))
+        else:
+            fills.append(max(0.0, (bottom - page.content_box_y()) / page.height))
+    return tuple(fills)
+
+
+@contextmanager
+def _weasyprint_run(source_date: str | None) -> Iterator[Collect]:
+    """WeasyPrint's warnings collected, and the document dates fixed, while it lays out or writes."""
     log = logging.getLogger("weasyprint")
     cap = Collect()
     log.addHandler(cap)
@@ -184,20 +222,7 @@ def render_pdf_pages(html: str, *, base: Path, root: Path, stylesheets: Sequence
         d = dt.datetime.fromisoformat(str(source_date)).replace(tzinfo=dt.UTC)
         os.environ["SOURCE_DATE_EPOCH"] = str(int(d.timestamp()))
     try:
-        page = weasyprint.HTML(string=html, base_url=base.resolve().as_uri() + "/", url_fetcher=project_fetcher(root))
-        css = [stylesheet(p, root) for p in stylesheets]
-        options: dict[str, object] = {"pdf_variant": "pdf/ua-1"} if pdf_ua else {}
-        options |= {"uncompressed_pdf": False, "custom_metadata": False}
-        doc = page.render(stylesheets=css, font_config=font_config(), **options)
-        pages, fill = len(doc.pages), _last_page_fill(doc)
-        anchors: dict[str, int] = {}
-        for i, p in enumerate(doc.pages):
-            for name in p.anchors:
-                anchors.setdefault(name, i)
-        data = None if max_pages is not None and pages > max_pages else doc.write_pdf(**options)
-        if data is not None and pdf_ua and needs_fix(html):
-            data = fix_table_headers(data)  # WeasyPrint's /Headers are wrong under a header spanning rows
-        _dump_for_bench(html, base, stylesheets, title, written=data is not None)
+        yield cap
     finally:
         log.removeHandler(cap)
         if source_date:
@@ -205,12 +230,70 @@ def render_pdf_pages(html: str, *, base: Path, root: Path, stylesheets: Sequence
                 os.environ.pop("SOURCE_DATE_EPOCH", None)
             else:
                 os.environ["SOURCE_DATE_EPOCH"] = old
+
+
+def _raise_if_warned(cap: Collect, html: str, root: Path, sources: Sequence[Path], title: str) -> None:
     if cap.messages:
         messages = [notdef_problem(r, html, root, sources, title) or r for r in dict.fromkeys(cap.messages)]
         raise UserError(f"PDF '{title}' was not written: " + "; ".join(messages))
+
+
+def render_pdf_pages(html: str, *, base: Path, root: Path, stylesheets: Sequence[Path] = (), title: str = "",
+                     lang: str = "en", source_date: str | None = None, pdf_ua: bool = True,
+                     sources: Sequence[Path] = (), max_pages: int | None = None, keep: bool = False) -> Rendered:
+    """Like render_pdf, with the page count; with ``max_pages``, a longer layout is not written (data None).
+
+    Why: a product with a page budget (a one-sheet handout) can try a tighter layout without paying
+    for writing a PDF it will throw away. With ``keep``, a layout not written keeps its document, and
+    ``Rendered.write`` writes it later: a layout chosen after trying others is not laid out twice; and
+    ``page_fills`` say how full each page is, so that a layout sure not to fit need not be tried.
+    """
+    import weasyprint
+
+    faces = declared_fonts(stylesheets)
     if faces:
-        used: dict[str, set[str]] = {}
-        for f in doc.fonts.values():
-            used.setdefault(f.family, set()).update("".join(f.to_unicode.values()))
-        check_bundled_fonts_used(used, faces, title)
-    return Rendered(data, pages, fill, anchors)
+        check_glyphs(html, faces, title, root, sources)
+
+    options: dict[str, object] = {"pdf_variant": "pdf/ua-1"} if pdf_ua else {}
+    options |= {"uncompressed_pdf": False, "custom_metadata": False}
+
+    def write(doc) -> bytes:  # noqa: ANN001
+        data = doc.write_pdf(**options)
+        if pdf_ua and needs_fix(html):
+            data = fix_table_headers(data)  # WeasyPrint's /Headers are wrong under a header spanning rows
+        return data
+
+    def check_fonts(doc) -> None:  # noqa: ANN001
+        if faces:
+            used: dict[str, set[str]] = {}
+            for f in doc.fonts.values():
+                used.setdefault(f.family, set()).update("".join(f.to_unicode.values()))
+            check_bundled_fonts_used(used, faces, title)
+
+    with _weasyprint_run(source_date) as cap:
+        page = weasyprint.HTML(string=html, base_url=base.resolve().as_uri() + "/", url_fetcher=project_fetcher(root))
+        css = [stylesheet(p, root) for p in stylesheets]
+        doc = page.render(stylesheets=css, font_config=font_config(), **options)
+        pages, fill = len(doc.pages), _last_page_fill(doc)
+        fills = _page_fills(doc, html) if keep else ()
+        page_mm = doc.pages[0]._page_box.height * 25.4 / 96 if doc.pages else 0.0
+        anchors: dict[str, int] = {}
+        for i, p in enumerate(doc.pages):
+            for name in p.anchors:
+                anchors.setdefault(name, i)
+        data = None if max_pages is not None and pages > max_pages else write(doc)
+        _dump_for_bench(html, base, stylesheets, title, written=data is not None)
+    _raise_if_warned(cap, html, root, sources, title)
+    check_fonts(doc)
+    if data is not None or not keep:
+        return Rendered(data, pages, fill, anchors, fills, page_mm)
+
+    def write_later() -> bytes:
+        with _weasyprint_run(source_date) as cap:
+            data = write(doc)
+            _dump_for_bench(html, base, stylesheets, title, written=True)
+        _raise_if_warned(cap, html, root, sources, title)
+        check_fonts(doc)
+        return data
+
+    return Rendered(data, pages, fill, anchors, fills, page_mm, write_later)

@@ -34,6 +34,7 @@ FILL_TO = 0.9  # the last page's free space becomes lines to write on, up to thi
 # Height of the text area (mm) and of one writing line (mm, as in handout.css / large-print.css).
 BODY_MM = {"letter": 279.4 - 40, "a4": 297 - 40}
 LINE_MM = {False: 10.0, True: 13.0}
+LINE_RULE_MM = 0.6 * 25.4 / 72  # the rule under each writing line (0.6pt in handout.css)
 
 
 def handout_path(out: Path, variant: str, week: int, paper: str, large_print: bool = False,
@@ -145,40 +146,81 @@ def render_handout(target: Target, root: Path) -> None:
     style = common.stylesheets(project, "handout.css", large_print=large_print)
 
     def attempt(layout: dict, max_pages: int | None, write: bool = False) -> tuple[Rendered, dict]:
-        """Lay out (and write only when asked: choosing a layout needs its page count, not its PDF)."""
+        """Lay out (and write only when asked: choosing a layout needs its page count, not its PDF). A layout
+        not written keeps its document: the one chosen is written from it, not laid out again."""
         html = handout_html(bundle, vid, n, paper, large_print, discreet, **layout)
         return render_pdf_pages(html, base=variant.directory, root=project.root, stylesheets=style, title=title,
                                 lang=variant.lang, source_date=variant.content_date.isoformat(), sources=sources,
-                                max_pages=max_pages if write else 0), layout
+                                max_pages=max_pages if write else 0, keep=not write), layout
 
     def fits(tried: tuple[Rendered, dict], limit: int | None) -> bool:
         return limit is None or tried[0].pages <= limit
 
+    def hopeless(tried: tuple[Rendered, dict] | None, layout: dict, limit: int) -> bool:
+        """Whether ``layout`` surely takes more than ``limit`` pages, known from the layout ``tried`` before it
+        (the same spacing, more writing lines), so that laying it out is not worth it."""
+        if tried is None or tried[1]["compact"] != layout["compact"] or tried[0].pages <= limit:
+            return False
+        fewer = tried[1]["reflection_lines"] - layout["reflection_lines"]
+        return fewer >= 0 and layout["reflection_lines"] >= 1 and \
+            _keeps_its_pages(tried[0], fewer * (LINE_MM[large_print] + LINE_RULE_MM))
+
     best = attempt(LAYOUTS[0], None)  # large print takes the pages it needs
     if not large_print:
         if not fits(best, MAX_PAGES):  # too long: fewer writing lines, then tighter spacing
-            for layout in LAYOUTS[1:]:
-                best = attempt(layout, None)
+            last: tuple[Rendered, dict] | None = best
+            for i, layout in enumerate(LAYOUTS[1:], 1):
+                if i < len(LAYOUTS) - 1 and hopeless(last, layout, MAX_PAGES):
+                    continue  # it would not fit either (the last one is laid out: it is kept even so)
+                best = last = attempt(layout, None)
                 if fits(best, MAX_PAGES):
                     break
         elif best[0].pages > 1 and best[0].last_page_fill < ONE_PAGE_IF_UNDER:  # a few lines over one page
+            last = best
             for layout in LAYOUTS[1:]:
-                tighter = attempt(layout, None)
+                if hopeless(last, layout, 1):
+                    continue
+                tighter = last = attempt(layout, None)
                 if fits(tighter, 1):
                     best = tighter
                     break
     elif best[0].pages > 1 and best[0].last_page_fill < ONE_PAGE_IF_UNDER:
         # Large print: a last page holding only a few writing lines. Fewer lines take a page less.
         for lines in (3, 1):
-            fewer = attempt({"reflection_lines": lines, "compact": False}, None)
+            layout = {"reflection_lines": lines, "compact": False}
+            if hopeless(best, layout, best[0].pages - 1):
+                continue
+            fewer = attempt(layout, None)
             if fits(fewer, best[0].pages - 1):
                 best = fewer
                 break
     final = _more_room_to_write(best, attempt, paper, large_print)
-    if final is None:  # no more lines fit: write the chosen layout as it is
-        final = attempt(best[1], None, write=True)[0]
-    assert final.data is not None
-    write_atomic(target.output, final.data)
+    if final is None:  # no more lines fit: write the chosen layout as it is laid out
+        assert best[0].write is not None
+        data = best[0].write()
+    else:
+        assert final.data is not None
+        data = final.data
+    write_atomic(target.output, data)
+
+
+def _keeps_its_pages(rendered: Rendered, less_mm: float) -> bool:
+    """Whether the same handout with ``less_mm`` of writing lines taken away surely keeps all its pages.
+
+    Why it holds: layout runs from the start, so the pages before the one where "My reflection" begins are
+    laid out the same (what comes before the heading, the heading, its note and first line are unchanged).
+    With the heading on the last page, that page stays. With it on the page before, the lines and what
+    follows (the help lines, kept whole) end on one page less only if that page and the last one hold,
+    together, less than a page once the lines are shorter — their fills are lower bounds of what they hold.
+    """
+    last = rendered.pages - 1
+    heading = rendered.anchors.get("reflection")
+    if heading == last:
+        return True
+    fills = rendered.page_fills
+    if heading != last - 1 or len(fills) != rendered.pages or not rendered.page_mm or max(fills) > 1:
+        return False
+    return (fills[-2] + fills[-1]) * rendered.page_mm - less_mm > rendered.page_mm + 0.01
 
 
 def _more_room_to_write(best: tuple[Rendered, dict], attempt, paper: str,  # noqa: ANN001
