@@ -5,8 +5,10 @@ and requests nothing from another host in a real Chromium.
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import http.server
+import io
 import re
 import shutil
 import subprocess
@@ -22,7 +24,7 @@ from connections.errors import UserError
 from connections.references import local_files, parse
 from connections.sanitize import sanitize
 from connections.site.markdown import LinkMapper
-from tests.conftest import FIXTURES, REPO, copy_project, run_build
+from tests.conftest import FIXTURES, REPO, Result, copy_project, run_build
 
 HOSTILE = FIXTURES / "hostile"
 W2 = "content/en/week-2.md"
@@ -71,6 +73,18 @@ def _project(dest: Path, fixture: str) -> Path:
     return project
 
 
+def run_in_process(*args: str | Path, project: Path) -> Result:
+    """`build.py --project PROJECT ARGS` run in this process: the same `main`, exit code, stdout and stderr, without
+    starting a Python and importing the toolkit again for each of the 22 refusals below (the real command line
+    runs in the other tests of this file)."""
+    from connections.cli import main
+
+    out, err = io.StringIO(), io.StringIO()
+    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+        code = main(["--project", str(project), *(str(a) for a in args)])
+    return Result(code, out.getvalue(), err.getvalue())
+
+
 def error_lines(stderr: str, command: str) -> list[str]:
     return [line for line in stderr.splitlines() if line and not line.startswith((f"{command}: ", "The content"))]
 
@@ -82,7 +96,7 @@ def test_every_fixture_has_a_case() -> None:
 @pytest.mark.parametrize("name", sorted(CASES))
 def test_check_refuses_with_path_and_line(tmp_path: Path, name: str) -> None:
     project = _project(tmp_path / "p", name)
-    result = run_build("check", project=project)
+    result = run_in_process("check", project=project)
     assert result.code == 1, result.out
     assert "Traceback" not in result.err
     assert error_lines(result.err, "check") == CASES[name]
@@ -92,7 +106,7 @@ def test_check_refuses_with_path_and_line(tmp_path: Path, name: str) -> None:
 def test_site_refuses_and_writes_nothing(tmp_path: Path, name: str) -> None:
     project = _project(tmp_path / "p", name)
     out = tmp_path / "dist"
-    result = run_build("site", "--variant", "en", "--out", out, project=project)
+    result = run_in_process("site", "--variant", "en", "--out", out, project=project)
     assert result.code == 1, result.out
     assert "Traceback" not in result.err
     assert error_lines(result.err, "site") == CASES[name]
