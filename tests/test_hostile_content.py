@@ -5,8 +5,10 @@ and requests nothing from another host in a real Chromium.
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import http.server
+import io
 import re
 import shutil
 import subprocess
@@ -22,7 +24,7 @@ from connections.errors import UserError
 from connections.references import local_files, parse
 from connections.sanitize import sanitize
 from connections.site.markdown import LinkMapper
-from tests.conftest import FIXTURES, REPO, copy_project, run_build
+from tests.conftest import FIXTURES, REPO, Result, copy_project, run_build
 
 HOSTILE = FIXTURES / "hostile"
 W2 = "content/en/week-2.md"
@@ -71,6 +73,18 @@ def _project(dest: Path, fixture: str) -> Path:
     return project
 
 
+def run_in_process(*args: str | Path, project: Path) -> Result:
+    """`build.py --project PROJECT ARGS` run in this process: the same `main`, exit code, stdout and stderr, without
+    starting a Python and importing the toolkit again for each of the 22 refusals below (the real command line
+    runs in the other tests of this file)."""
+    from connections.cli import main
+
+    out, err = io.StringIO(), io.StringIO()
+    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+        code = main(["--project", str(project), *(str(a) for a in args)])
+    return Result(code, out.getvalue(), err.getvalue())
+
+
 def error_lines(stderr: str, command: str) -> list[str]:
     return [line for line in stderr.splitlines() if line and not line.startswith((f"{command}: ", "The content"))]
 
@@ -82,7 +96,7 @@ def test_every_fixture_has_a_case() -> None:
 @pytest.mark.parametrize("name", sorted(CASES))
 def test_check_refuses_with_path_and_line(tmp_path: Path, name: str) -> None:
     project = _project(tmp_path / "p", name)
-    result = run_build("check", project=project)
+    result = run_in_process("check", project=project)
     assert result.code == 1, result.out
     assert "Traceback" not in result.err
     assert error_lines(result.err, "check") == CASES[name]
@@ -92,7 +106,7 @@ def test_check_refuses_with_path_and_line(tmp_path: Path, name: str) -> None:
 def test_site_refuses_and_writes_nothing(tmp_path: Path, name: str) -> None:
     project = _project(tmp_path / "p", name)
     out = tmp_path / "dist"
-    result = run_build("site", "--variant", "en", "--out", out, project=project)
+    result = run_in_process("site", "--variant", "en", "--out", out, project=project)
     assert result.code == 1, result.out
     assert "Traceback" not in result.err
     assert error_lines(result.err, "site") == CASES[name]
@@ -253,14 +267,26 @@ class _Quiet(http.server.SimpleHTTPRequestHandler):
         pass
 
 
+@pytest.fixture(scope="module")
+def chromium() -> Iterator:
+    """One headless Chromium for the module (a launch costs a second of CPU); each test opens its own context."""
+    if not Path("/usr/bin/chromium").exists():
+        pytest.skip("Debian's chromium is not installed at /usr/bin/chromium")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=[
+            "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",
+            "--disable-component-update", "--disable-sync"])
+        yield browser
+        browser.close()
+
+
 @pytest.mark.browser
 @pytest.mark.parametrize("how", ["http", "file"])
-def test_poisoned_site_runs_no_script_and_calls_no_other_host(poisoned_site: tuple[Path, int], how: str) -> None:
-    chromium = "/usr/bin/chromium"
-    if not Path(chromium).exists():
-        pytest.skip("Debian's chromium is not installed at /usr/bin/chromium")
+def test_poisoned_site_runs_no_script_and_calls_no_other_host(poisoned_site: tuple[Path, int], chromium,
+                                                              how: str) -> None:
     from playwright.sync_api import Error as PlaywrightError
-    from playwright.sync_api import sync_playwright
 
     site, port = poisoned_site
     base = site.as_uri() if how == "file" else f"http://127.0.0.1:{port}"
@@ -287,19 +313,16 @@ def test_poisoned_site_runs_no_script_and_calls_no_other_host(poisoned_site: tup
             remote.append(r.request.url)
             r.abort()
 
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=chromium, args=[
-            "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",
-            "--disable-component-update", "--disable-sync"])
-        context = browser.new_context(service_workers="block")
+    context = chromium.new_context(service_workers="block")
+    try:
         context.on("request", lambda r: requests.append(r.url))
         context.route("**/*", route)
         page = context.new_page()
         page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
         for name in pages:
             try:
-                page.goto(f"{base}/{name}")
-                page.wait_for_timeout(50)
+                page.goto(f"{base}/{name}")  # waits for the load event: every request of the page is made
+                page.wait_for_timeout(50)  # a moment for a refresh or a timer to fire: nothing to wait for if safe
             except PlaywrightError as exc:  # a refresh or a script sent the page elsewhere
                 interrupted.append(f"{name}: {exc.message.splitlines()[0]}")
         # What a reader would do on the poisoned page: point at and click what the content put there.
@@ -309,13 +332,16 @@ def test_poisoned_site_runs_no_script_and_calls_no_other_host(poisoned_site: tup
         content = page.locator("article")
         hrefs = [a.get_attribute("href") or "" for a in content.locator("a").all()]
         assert hrefs and not [h for h in hrefs if h.strip().lower().startswith(("javascript", "data", "//"))]
-        for el in content.locator("p, h2, span, div, img").all():
-            if el.is_visible():
-                el.hover(timeout=2000)
-                el.click(timeout=2000, no_wait_after=True)
+        shown = content.locator("p, h2, span, div, img").filter(visible=True).all()
+        assert len(shown) > 20, len(shown)
+        for el in shown:
+            # a real click moves the mouse onto the element first: mouseover, mouseenter and mousemove fire on it
+            # as a hover's would, then mousedown, mouseup and click (a separate hover cost as much again)
+            el.click(timeout=2000, no_wait_after=True)
         page.wait_for_timeout(200)
         assert page.url.endswith("/en/week-2.html")
-        browser.close()
+    finally:
+        context.close()
     assert len(requests) > len(pages)
     assert dialogs == []
     assert remote == []

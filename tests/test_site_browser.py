@@ -22,7 +22,7 @@ import pytest
 
 from connections.context import bundle_for
 from connections.errors import UserError
-from tests.conftest import copy_project, run_build
+from tests.conftest import copy_project
 from tests.test_site import site_project
 
 pytestmark = pytest.mark.browser
@@ -74,12 +74,25 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
     except UserError:  # content being written: use the test project
         shutil.rmtree(root)
         root = site_project(base / "minimal")
-    result = run_build("site", project=root)
-    assert result.code == 0, result.err + result.out
+    _build_site(root)
     _build_printed_handouts(root, "en", 1)  # the PDFs the tests open: one week's, every kind and paper
     s = Site(root)
     yield s
     s.server.shutdown()
+
+
+def _build_site(root: Path) -> None:
+    """`build.py site` (every variant), run in this process: the same command, rules and pipeline, without a second
+    Python importing mkdocs (the command line itself is tested in test_site.py and test_cli.py). One job: the
+    variants one after the other here, rather than in two workers that each import mkdocs again."""
+    import contextlib
+
+    from connections.cli import main
+
+    out, err = io.StringIO(), io.StringIO()
+    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+        code = main(["--project", str(root), "site", "--jobs", "1", "--quiet"])
+    assert code == 0, err.getvalue() + out.getvalue()
 
 
 def _build_printed_handouts(root: Path, variant: str, week: int) -> None:
@@ -145,6 +158,27 @@ def context(browser) -> Iterator:
     ctx.close()
 
 
+def _settled(page) -> None:
+    """Wait until no CSS transition or animation is under way (a menu fading in, the search sliding open): what axe
+    and the checks of sizes measure is then what a reader sees once the screen is still. Endless animations are not
+    waited for."""
+    page.wait_for_function("() => document.getAnimations().every(a => a.playState !== 'running'"
+                           " || a.effect.getComputedTiming().endTime === Infinity)", timeout=5_000)
+
+
+def _search_done(page) -> None:
+    """Wait until the search shows its answer to what was typed: "No matching documents", "1 matching document" or
+    "N matching documents", in the page's language (Material's own words, from the page's configuration)."""
+    page.wait_for_function("""() => {
+        const t = JSON.parse(document.getElementById('__config').textContent).translations;
+        const meta = document.querySelector('.md-search-result__meta');
+        const m = meta ? meta.textContent.trim() : '';
+        const [before, after] = t['search.result.other'].split('#');
+        return m === t['search.result.none'] || m === t['search.result.one']
+            || (/\\d/.test(m) && m.startsWith(before) && m.endsWith(after));
+    }""", timeout=10_000)
+
+
 def _fr_week_with(site: Site, word: str) -> set[int]:
     weeks = site.bundle.contents["fr"].weeks
     return {n for n, w in weeks.items() if word in w.path.read_text(encoding="utf-8").lower()}
@@ -178,7 +212,7 @@ def test_no_request_leaves_the_machine(site: Site, context, how: str) -> None:
         page.goto(f"{site.base(how)}/{variant}/{name}")
     page.click("input.md-search__input")
     page.keyboard.type("semaine", delay=20)
-    page.wait_for_timeout(800)
+    _search_done(page)  # the search has run: every file it reads was asked for
     assert len(rec.requests) > len(visits)
     assert rec.remote == [], f"requests to other hosts: {rec.remote}"
     assert [u for u in rec.requests if not site.is_local(u)] == []
@@ -227,12 +261,12 @@ def test_no_serious_accessibility_problem_on_any_page_type(site: Site, shared) -
     # the language menu open, then the search dialog with results
     page.goto(f"{site.base('http')}/en/handout-1.html")
     page.hover(".md-select")
-    page.wait_for_timeout(400)  # let the menu finish fading in: axe measures contrast as it is on screen
+    _settled(page)  # the menu has finished fading in: axe measures contrast as it is on screen
     states = [axe.run(page)]
     page.click("input.md-search__input")
     page.keyboard.type("week", delay=20)
     page.locator(".md-search-result__item").first.wait_for(timeout=10_000)
-    page.wait_for_timeout(400)
+    _settled(page)
     states.append(axe.run(page))
     for state, result in zip(("language menu", "search results"), states, strict=True):
         for v in result.response["violations"]:
@@ -541,7 +575,7 @@ def test_phone_width_has_no_sideways_scroll_and_keeps_names_whole(site: Site, ph
     # the language menu, open: every name whole and on screen
     page.goto(f"{site.base('file')}/en/handout-2.html")
     page.locator(".md-select button").click()
-    page.wait_for_timeout(400)
+    _settled(page)
     for link in page.locator(".md-select__link").all():
         box = link.bounding_box()
         assert box and box["x"] >= 0 and box["x"] + box["width"] <= 390, link.inner_text()
@@ -550,7 +584,7 @@ def test_phone_width_has_no_sideways_scroll_and_keeps_names_whole(site: Site, ph
     # the open side menu shows the Indigenous site's name whole
     page.goto(f"{site.base('file')}/indigenous/index.html")
     page.click(".md-header label[for=__drawer]")
-    page.wait_for_timeout(400)
+    _settled(page)
     title = page.locator(".md-sidebar--primary .md-nav__title").first
     label = site.bundle.variant("indigenous").label
     assert label in title.inner_text() and title.evaluate("e => e.scrollWidth <= e.clientWidth"), "name cut"
@@ -596,7 +630,7 @@ def test_focus_shows_on_language_items_and_empty_search_results(site: Site, shar
     # not to the hidden results area
     page.click("input.md-search__input")
     page.keyboard.type("zzzqqq", delay=10)
-    page.wait_for_timeout(300)
+    _search_done(page)
     page.keyboard.press("Tab")
     focused = page.locator(":focus")
     assert "md-search__scrollwrap" not in (focused.get_attribute("class") or "")
