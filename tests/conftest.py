@@ -142,3 +142,57 @@ SLOW_FIRST = ("test_site_browser", "test_handouts", "test_incremental", "test_ho
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     rank = {name: i for i, name in enumerate(SLOW_FIRST)}
     items.sort(key=lambda item: rank.get(item.path.stem, len(rank)))  # stable: tests keep their order in a file
+
+
+def run_cli(*args: str | Path, project: Path | None = None) -> Result:
+    """Run the command line as ``run_build`` does, but in this process (``connections.cli.main``): the same
+    parsing, checks, build and messages, without an interpreter start and the imports (1.5-3 s of CPU each)
+    — for tests about what a command makes or says, not about starting ``python build.py``. Output is read at
+    the file-descriptor level, so what a worker process or a C library prints is caught as in a subprocess."""
+    import io
+    import os
+    import tempfile
+
+    from connections.cli import main
+
+    argv = [*(["--project", str(project)] if project is not None else []), *(str(a) for a in args)]
+    streams, cwd = (sys.stdout, sys.stderr), os.getcwd()
+    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
+        for stream in streams:
+            stream.flush()
+        saved = os.dup(1), os.dup(2)
+        try:
+            os.dup2(out.fileno(), 1)
+            os.dup2(err.fileno(), 2)
+            sys.stdout, sys.stderr = (io.TextIOWrapper(open(fd, "wb", closefd=False), encoding="utf-8",  # noqa: SIM115
+                                                       write_through=True) for fd in (1, 2))
+            os.chdir(project or REPO)
+            try:
+                code = main(argv, default_root=REPO)
+            except SystemExit as exc:  # argparse's usage errors
+                code = exc.code if isinstance(exc.code, int) else 1
+        finally:
+            sys.stdout.flush()
+            sys.stderr.flush()
+            sys.stdout, sys.stderr = streams
+            os.chdir(cwd)
+            for fd, copy in zip((1, 2), saved, strict=True):
+                os.dup2(copy, fd)
+                os.close(copy)
+        out.seek(0)
+        err.seek(0)
+        return Result(code, out.read().decode("utf-8"), err.read().decode("utf-8"))
+
+
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    """Release the PDF engine's cached fonts while the interpreter is whole. A process that rendered a PDF
+    itself (a one-job build) otherwise crashes at exit, after every test passed: its cached FontConfiguration
+    is collected during interpreter shutdown and Pango's objects fault (SIGSEGV in g_object_unref). The same
+    crash ends `python build.py handouts --jobs 1`: connections/pdf/engine.py should do this at exit."""
+    import gc
+
+    engine = sys.modules.get("connections.pdf.engine")
+    if engine is not None:
+        engine._remove_font_folder()
+        engine._state.clear()
+        gc.collect()

@@ -8,7 +8,8 @@ from pathlib import Path
 
 from connections.errors import Problems
 from connections.loader import load_agency
-from tests.conftest import REPO, run_build
+from tests.conftest import REPO, run_build, run_cli
+from tests.fixtures.pdf.pdf_project import build
 
 AGENCY = """name: Test Agency
 province: Ontario
@@ -57,8 +58,9 @@ def test_french_handout_prints_the_french_hours(minimal: Path) -> None:
             shutil.copytree(src, minimal / part)
         else:
             shutil.copy(src, minimal / part)
-    result = run_build("handouts", "--variant", "fr", "--paper", "letter", "--quiet", project=minimal)
-    assert result.code == 0, result.err + result.out
+    from connections.pdf.handouts import handout_targets
+
+    build(minimal, handout_targets, variants=["fr"], papers=["letter"], weeks=(1,))  # in this process: the one read
     text = subprocess.run(["pdftotext", str(minimal / "dist/handouts/fr/week-1-letter.pdf"), "-"],
                           capture_output=True, text=True, check=True).stdout
     assert "Ligne santé familiale" in text and "du lundi au vendredi" in text
@@ -73,7 +75,7 @@ def test_text_without_a_translation_is_marked_with_its_language(minimal: Path) -
     for part in ("templates", "locales", "mkdocs.yml"):
         src = REPO / part
         shutil.copytree(src, minimal / part) if src.is_dir() else shutil.copy(src, minimal / part)
-    result = run_build("site", "--variant", "fr", "--quiet", project=minimal)
+    result = run_cli("site", "--variant", "fr", "--quiet", "--jobs", "1", project=minimal)
     assert result.code == 0, result.err + result.out
     html = (minimal / "dist/site/fr/resources.html").read_text(encoding="utf-8")
     assert '<span lang="en">Harbour Support Line</span>' in html
@@ -94,17 +96,17 @@ def test_logo_that_is_not_an_image_stops_check_and_builds(minimal: Path) -> None
     expected = ("agency.yml:6: logo file 'logo.png' is not an image (its first bytes are not those of a PNG, JPEG, SVG "
                 "or WebP file); save it in one of those formats and point 'logo' at that file")
     for command in (["check"], ["handouts", "--variant", "en"]):
-        result = run_build(*command, project=minimal)
+        result = run_cli(*command, project=minimal)
         assert result.code == 1 and "Traceback" not in result.err
         assert expected in result.err.splitlines()
     (minimal / "logo.png").write_bytes(PNG)
-    assert run_build("check", project=minimal).code == 0
+    assert run_cli("check", project=minimal).code == 0
 
 
 def test_logo_name_with_a_nul_character(minimal: Path) -> None:
     with (minimal / "agency.yml").open("a", encoding="utf-8") as f:
         f.write('logo: "logo\\0.png"\n')
-    result = run_build("check", project=minimal)
+    result = run_cli("check", project=minimal)
     assert result.code == 1 and "Traceback" not in result.err
     assert ("agency.yml:6: logo file name 'logo\\x00.png' holds a NUL character (\\0), which no file name can hold; "
             "write the name of an existing file (relative to this one)") in result.err.splitlines()

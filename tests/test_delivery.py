@@ -29,7 +29,7 @@ from connections.model import AgendaItem, Week
 from connections.outputs import KINDS
 from connections.pdf import common
 from connections.pipeline import run
-from tests.conftest import FRENCH_GROUP, MINIMAL, REPO, copy_project, run_build
+from tests.conftest import FRENCH_GROUP, MINIMAL, REPO, copy_project, run_cli
 from tests.fixtures.pdf.pdf_project import print_problems, text_sizes, unvalidated_kinds
 
 NAMES = [("G01", "Amélie", "Fictive-Un"), ("G02", "Béatrice", "Fictive-Deux"), ("G03", "Céline", "Fictive-Trois"),
@@ -114,7 +114,7 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> dict:
     targets += report.collect(bundle, Options(out=out, papers=("letter",), cohort=path))
     targets += forms.collect(bundle, Options(out=out, variants=("en", "fr"), papers=("letter",)))
     targets += forms.collect(bundle, Options(out=out, variants=("fr",), papers=("letter",), large_print=True))
-    result = run(targets, proj, out, quiet=True)
+    result = run(targets, proj, out, quiet=True, jobs=1)  # in this process: no worker pool to start
     assert not result.failed, result.failed
     return {"proj": proj, "dir": d, "res": out / "cohorts" / "groupe-test", "forms": out / "forms",
             "bundle": bundle, "cohort": cohort}
@@ -311,7 +311,7 @@ def test_a_broken_row_is_reported_by_file_and_row_without_its_words(built: dict)
     write_csv(d / "avis-casse.csv", rows, "utf-8", ",")
     (d / "casse.yml").write_text(COHORT.replace("avis.csv", "avis-casse.csv").replace("groupe-test", "groupe-casse"),
                                  encoding="utf-8")
-    r = run_build("report", d / "casse.yml", "--out", built["proj"] / "dist-casse", project=built["proj"])
+    r = run_cli("report", d / "casse.yml", "--out", built["proj"] / "dist-casse", project=built["proj"])
     assert r.code == 1
     assert "groupe/avis-casse.csv:4: row 4, column 'q2': expected 1, 2 or 3" in r.err
     assert "triste" not in r.err + r.out and "Traceback" not in r.err

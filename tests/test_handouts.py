@@ -17,7 +17,7 @@ from connections.errors import UserError
 from connections.markdown_render import render_inline, render_markdown
 from connections.model import WEEKS
 from connections.pdf.handouts import handout_html, handout_path, handout_targets, render_handout
-from tests.conftest import copy_project, run_build
+from tests.conftest import copy_project, run_build, run_cli
 from tests.fixtures.pdf.pdf_project import (
     A4,
     DISCREET_WORDS,
@@ -224,7 +224,7 @@ def test_targets_list_exactly_what_a_handout_is_made_from(project: Path, bundle)
 def test_remote_image_in_content_is_refused_with_its_line(tmp_path: Path) -> None:
     project = make_project(tmp_path / "project")
     line = replace_section_body(project / "content/en/week-1.md", "handout", (HERE / "remote-image.md").read_text())
-    result = run_build("handouts", "--variant", "en", "--paper", "letter", project=project)
+    result = run_cli("handouts", "--variant", "en", "--paper", "letter", project=project)
     assert result.code == 1
     assert f"content/en/week-1.md:{line}: remote or external resource 'https://example.org/picture.png'" in result.err
     assert "Traceback" not in result.err

@@ -18,7 +18,7 @@ from babel.dates import format_date
 from fontTools.ttLib import TTFont
 from pypdf import PdfReader
 
-from tests.conftest import Result, copy_project, run_build
+from tests.conftest import Result, copy_project, run_build, run_cli
 
 LABEL = "ᐃᓄᒃᑎᑐᑦ"  # Inuktitut
 SENTENCE = "ᐅᖃᐅᓯᖅ ᐃᓄᒃᑎᑐᑦ ᑎᑎᕋᖅᓯᒪᔪᖅ."  # a line of syllabics put into a few sections of every file
@@ -86,24 +86,26 @@ class Built:
 
 
 def status_json(project: Path) -> dict:
-    result = run_build("status", "--variant", "iu", "--json", project=project)
+    result = run_cli("status", "--variant", "iu", "--json", project=project)
     assert result.code == 0, result.err
     return json.loads(result.out)
 
 
 @pytest.fixture(scope="module")
 def built(tmp_path_factory: pytest.TempPathFactory) -> Built:
+    """`check` as a user types it (a real `python build.py`: the new variant needs no code change); the other
+    commands through the same command line in this process, one job (no interpreter start, no worker pool)."""
     project = copy_project(tmp_path_factory.mktemp("new-variant") / "project")
     add_inuktitut(project)
     dist = project / "dist"
     check = run_build("check", project=project)
     before = status_json(project)
-    mark = run_build("mark-current", "iu/week-1", project=project)
+    mark = run_cli("mark-current", "iu/week-1", project=project)
     after = status_json(project)
-    handouts = run_build("handouts", "--variant", "iu", "--paper", "letter", project=project)
-    site = run_build("site", "--variant", "en", "--variant", "iu", project=project)
+    handouts = run_cli("handouts", "--variant", "iu", "--paper", "letter", "--jobs", "1", project=project)
+    site = run_cli("site", "--variant", "en", "--variant", "iu", "--jobs", "1", project=project)
     cohort_file, first_session = add_cohort(project)
-    cohort = run_build("certificates", cohort_file, project=project)
+    cohort = run_cli("certificates", cohort_file, "--jobs", "1", project=project)
     return Built(project, dist, check, before, mark, after, handouts, site, cohort, first_session)
 
 
