@@ -183,16 +183,3 @@ def run_cli(*args: str | Path, project: Path | None = None) -> Result:
         err.seek(0)
         return Result(code, out.read().decode("utf-8"), err.read().decode("utf-8"))
 
-
-def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
-    """Release the PDF engine's cached fonts while the interpreter is whole. A process that rendered a PDF
-    itself (a one-job build) otherwise crashes at exit, after every test passed: its cached FontConfiguration
-    is collected during interpreter shutdown and Pango's objects fault (SIGSEGV in g_object_unref). The same
-    crash ends `python build.py handouts --jobs 1`: connections/pdf/engine.py should do this at exit."""
-    import gc
-
-    engine = sys.modules.get("connections.pdf.engine")
-    if engine is not None:
-        engine._remove_font_folder()
-        engine._state.clear()
-        gc.collect()
