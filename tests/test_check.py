@@ -10,7 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import FIXTURES, REPO, run_build
+from connections.cli import main
+from tests.conftest import FIXTURES, REPO, Result, run_build
 
 BROKEN = FIXTURES / "broken"
 REQUIRED = ("preparation, welcome, check-in, review, key-messages, activity-1, activity-2, grounding, closing, "
@@ -112,6 +113,15 @@ CASES: dict[str, tuple[str, list[str]]] = {
 }
 
 
+def check(project: Path, capsys: pytest.CaptureFixture[str]) -> Result:
+    """`build.py check` run in this process (what it prints and returns; the interpreter's start-up and the
+    project's import are the same for every case: test_bundled_content_passes runs the real command line)."""
+    capsys.readouterr()
+    code = main(["--project", str(project), "check"])
+    out, err = capsys.readouterr()
+    return Result(code, out, err)
+
+
 def error_lines(stderr: str) -> list[str]:
     return [line for line in stderr.splitlines() if not line.startswith("check: ")]
 
@@ -121,10 +131,10 @@ def test_every_fixture_has_a_case() -> None:
 
 
 @pytest.mark.parametrize("name", sorted(CASES))
-def test_broken_file_reports_path_line_and_fix(minimal: Path, name: str) -> None:
+def test_broken_file_reports_path_line_and_fix(minimal: Path, name: str, capsys: pytest.CaptureFixture[str]) -> None:
     dest, expected = CASES[name]
     shutil.copy(BROKEN / name, minimal / dest)
-    result = run_build("check", project=minimal)
+    result = check(minimal, capsys)
     assert result.code == 1
     assert "Traceback" not in result.err
     assert error_lines(result.err) == expected
@@ -132,8 +142,8 @@ def test_broken_file_reports_path_line_and_fix(minimal: Path, name: str) -> None
     assert f"check: {n} error{'s' if n != 1 else ''}" in result.err
 
 
-def test_minimal_project_passes(minimal: Path) -> None:
-    result = run_build("check", project=minimal)
+def test_minimal_project_passes(minimal: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    result = check(minimal, capsys)
     assert result.code == 0, result.err
     assert "2 variants, 14 files" in result.out
 
@@ -145,11 +155,11 @@ def test_bundled_content_passes() -> None:
     assert "3 variants, 21 files" in result.out
 
 
-def test_every_problem_reported_not_only_the_first(minimal: Path) -> None:
+def test_every_problem_reported_not_only_the_first(minimal: Path, capsys: pytest.CaptureFixture[str]) -> None:
     shutil.copy(BROKEN / "wrong-type.md", minimal / W2)
     shutil.copy(BROKEN / "script-tag.md", minimal / "content/en/week-3.md")
     (minimal / "content/fr/week-6.md").unlink()
-    result = run_build("check", project=minimal)
+    result = check(minimal, capsys)
     assert result.code == 1
     lines = error_lines(result.err)
     assert any(line.startswith(f"{W2}:4: field 'duration'") for line in lines)
@@ -157,48 +167,49 @@ def test_every_problem_reported_not_only_the_first(minimal: Path) -> None:
     assert "content/fr/week-6.md: missing file; every variant needs week-1.md to week-6.md (week 6 is missing)" in lines
 
 
-def test_unexpected_module_file(minimal: Path) -> None:
+def test_unexpected_module_file(minimal: Path, capsys: pytest.CaptureFixture[str]) -> None:
     shutil.copy(minimal / "content/en/week-6.md", minimal / "content/en/week-7.md")
-    result = run_build("check", project=minimal)
+    result = check(minimal, capsys)
     assert result.code == 1
     assert error_lines(result.err) == [
         "content/en/week-7.md: unexpected module file; a variant holds program.md and week-1.md to week-6.md, "
         "once each"]
 
 
-def test_not_utf8(minimal: Path) -> None:
+def test_not_utf8(minimal: Path, capsys: pytest.CaptureFixture[str]) -> None:
     (minimal / W2).write_bytes((minimal / W2).read_text().replace("Section text.", "Très bien.").encode("cp1252"))
-    result = run_build("check", project=minimal)
+    result = check(minimal, capsys)
     assert result.code == 1
     assert error_lines(result.err)[0] == (f"{W2}:29: the file is not UTF-8 text (invalid continuation byte at byte 585,"
                                           " 0xe8); save it as UTF-8 (in most editors: Save As, encoding UTF-8)")
 
 
-def test_byte_order_mark_is_accepted(minimal: Path) -> None:
+def test_byte_order_mark_is_accepted(minimal: Path, capsys: pytest.CaptureFixture[str]) -> None:
     """Some Windows editors save UTF-8 with a BOM first: the front matter still starts the file."""
     (minimal / W2).write_bytes(b"\xef\xbb\xbf" + (minimal / W2).read_bytes())
-    result = run_build("check", project=minimal)
+    result = check(minimal, capsys)
     assert result.code == 0, result.err
     assert "expected the file to start" not in result.err + result.out
 
 
-def test_content_folder_without_variant_yml_is_a_warning(minimal: Path) -> None:
+def test_content_folder_without_variant_yml_is_a_warning(minimal: Path, capsys: pytest.CaptureFixture[str]) -> None:
     (minimal / "content/de").mkdir()
     shutil.copy(minimal / "content/en/week-1.md", minimal / "content/de/week-1.md")
-    result = run_build("check", project=minimal)
+    result = check(minimal, capsys)
     assert result.code == 0, result.err
     assert ("content/de: warning: this folder has no variant.yml, so it is ignored (nothing in it is checked or "
             "built); to make it a variant, copy content/en/variant.yml into it and edit label, locale, lang, relation "
             "and source — or move the folder out of content/") in result.out.splitlines()
 
 
-def test_module_linked_from_outside_the_project_is_refused(minimal: Path, tmp_path: Path) -> None:
+def test_module_linked_from_outside_the_project_is_refused(minimal: Path, tmp_path: Path,
+                                                           capsys: pytest.CaptureFixture[str]) -> None:
     outside = tmp_path / "elsewhere" / "week-3.md"
     outside.parent.mkdir()
     shutil.move(minimal / "content/en/week-3.md", outside)
     os.symlink(outside, minimal / "content/en/week-3.md")
-    for command in (["check"], ["handouts", "--variant", "en"]):
-        result = run_build(*command, project=minimal)
+    # `check` in this process; a build refusing it, through the real command line
+    for result in (check(minimal, capsys), run_build("handouts", "--variant", "en", project=minimal)):
         assert result.code == 1 and "Traceback" not in result.err
         assert (f"content/en/week-3.md: this file is a link to {outside.resolve()}, outside the project folder; "
                 "content must live in the project: replace the link with a copy of the file") in result.err
@@ -209,17 +220,19 @@ def test_module_linked_from_outside_the_project_is_refused(minimal: Path, tmp_pa
     ("a" * 300 + ".png", "has a name part of 304 bytes; file systems allow at most 255"),
     ("abcdefghi/" * 450 + "x.png", "is 4505 bytes long; a file path holds at most 4000"),
 ])
-def test_link_with_an_impossible_file_name(minimal: Path, target: str, why: str) -> None:
+def test_link_with_an_impossible_file_name(minimal: Path, target: str, why: str,
+                                           capsys: pytest.CaptureFixture[str]) -> None:
     with (minimal / W2).open("a", encoding="utf-8") as f:
         f.write(f"\n[a picture]({target})\n")
     line = len((minimal / W2).read_text(encoding="utf-8").splitlines())
-    result = run_build("check", project=minimal)
+    result = check(minimal, capsys)
     assert result.code == 1 and "Traceback" not in result.err
     assert error_lines(result.err) == [f"{W2}:{line}: link or image '{target}' {why}; link to a file of the project by "
                                        "its real name"]
 
 
-def test_huge_module_and_long_section_are_refused_before_slow_work(minimal: Path) -> None:
+def test_huge_module_and_long_section_are_refused_before_slow_work(minimal: Path,
+                                                                   capsys: pytest.CaptureFixture[str]) -> None:
     text = (minimal / W2).read_text(encoding="utf-8")
     line = text.splitlines().index("## Handout {#handout}") + 1
     words = " ".join(["word"] * 5_001)
@@ -230,7 +243,7 @@ def test_huge_module_and_long_section_are_refused_before_slow_work(minimal: Path
     (minimal / w3).write_text((minimal / w3).read_text(encoding="utf-8").replace("Section text.", huge, 1),
                               encoding="utf-8")
     start = time.monotonic()
-    result = run_build("check", project=minimal)
+    result = check(minimal, capsys)
     assert time.monotonic() - start < 10  # was 15 s for the 5 MB file alone
     assert result.code == 1 and "Traceback" not in result.err
     assert error_lines(result.err) == [
@@ -240,9 +253,9 @@ def test_huge_module_and_long_section_are_refused_before_slow_work(minimal: Path
         "shorten it, or move long reading into a separate document"]
 
 
-def test_glossary_of_the_wrong_shape(minimal: Path) -> None:
+def test_glossary_of_the_wrong_shape(minimal: Path, capsys: pytest.CaptureFixture[str]) -> None:
     (minimal / "glossary.yml").write_text("source: en\nterms: 5\nprotected: Mothercraft\n", encoding="utf-8")
-    result = run_build("check", project=minimal)
+    result = check(minimal, capsys)
     assert result.code == 1 and "Traceback" not in result.err
     assert error_lines(result.err) == [
         "glossary.yml:2: 'terms' should be a list, one '- ' entry per line such as - {en: key message, fr: [message "

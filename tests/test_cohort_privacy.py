@@ -7,13 +7,16 @@ internal error, a warning — and the people on these rosters live with violence
 
 from __future__ import annotations
 
+import logging
 import shutil
+import warnings
 from pathlib import Path
 
 import pytest
 
+from connections.cli import main
 from connections.errors import UserError
-from tests.conftest import MINIMAL, REPO, copy_project, run_build
+from tests.conftest import MINIMAL, REPO, Result, copy_project, run_build
 
 # Distinctive enough that any appearance in a message is a leak, not a coincidence.
 NAMES = ["Zenobia", "Quillfeather", "Marisol", "Oyelaran", "Ysolde", "Vantongeren", "Thandiwe", "Okonkwo",
@@ -97,26 +100,52 @@ def _leaks(text: str) -> list[str]:
     return [n for n in NAMES if n.casefold() in text.casefold()]
 
 
-def _run(proj: Path, command: str, cid: str, out: Path):
+Console = tuple[pytest.CaptureFixture[str], pytest.LogCaptureFixture]
+
+
+def _run(proj: Path, command: str, cid: str, out: Path, console: Console | None = None) -> Result:
+    """One cohort command on ``cid``: in this process when given the ``console`` to read (what it prints at the
+    file-descriptor level, what the libraries log and what Python warns, all checked for names), else through
+    the real command line in a process of its own."""
     paper = ("--paper", "letter") if command == "attendance" else ()
-    r = run_build(command, proj / "groups" / cid / "cohort.yml", "--out", out, *paper, project=proj)
-    assert _leaks(r.out + r.err) == [], (command, cid, r.out, r.err)
-    assert "Traceback" not in r.err, r.err
+    args = (command, proj / "groups" / cid / "cohort.yml", "--out", out, *paper)
+    if console is None:
+        r = run_build(*args, project=proj)
+        said = r.out + r.err
+    else:
+        capfd, caplog = console
+        capfd.readouterr()
+        caplog.clear()
+        with warnings.catch_warnings(record=True) as warned:
+            warnings.simplefilter("always")
+            code = main(["--project", str(proj), *map(str, args)])
+        out_text, err_text = capfd.readouterr()
+        r = Result(code, out_text, err_text)
+        said = "\n".join([r.out, r.err, caplog.text, *(str(w.message) for w in warned)])
+    assert _leaks(said) == [], (command, cid, said)
+    assert "Traceback" not in said, said
     return r
 
 
+@pytest.fixture
+def console(capfd: pytest.CaptureFixture[str], caplog: pytest.LogCaptureFixture) -> Console:
+    """What an in-process command prints, logs or warns: everything a real run could show on the console."""
+    caplog.set_level(logging.DEBUG)
+    return capfd, caplog
+
+
 @pytest.mark.parametrize("cid", sorted(CASES))
-def test_every_command_refuses_a_broken_roster_by_row(proj: Path, cid: str, tmp_path: Path) -> None:
+def test_every_command_refuses_a_broken_roster_by_row(proj: Path, cid: str, tmp_path: Path, console: Console) -> None:
     message = CASES[cid][3].replace("cohorts/", "groups/", 1)
     for command in ("attendance", "certificates", "calendar"):
-        r = _run(proj, command, cid, tmp_path)
+        r = _run(proj, command, cid, tmp_path, console)
         assert r.code == 1 and message in r.err, (command, r.err)
     assert not (tmp_path / "cohorts").exists()
 
 
 @pytest.mark.parametrize("cid", sorted(RECORD_CASES))
-def test_certificates_refuse_a_broken_record_by_row(proj: Path, cid: str, tmp_path: Path) -> None:
-    r = _run(proj, "certificates", cid, tmp_path)
+def test_certificates_refuse_a_broken_record_by_row(proj: Path, cid: str, tmp_path: Path, console: Console) -> None:
+    r = _run(proj, "certificates", cid, tmp_path, console)
     assert r.code == 1 and RECORD_CASES[cid][3].replace("cohorts/", "groups/", 1) in r.err, r.err
 
 
@@ -131,10 +160,10 @@ def test_check_reports_every_cohort_by_row_and_no_name(proj: Path, tmp_path: Pat
     assert "cohorts/valid/" not in r.err
 
 
-def test_a_full_privacy_cohort_with_a_newcomer_builds_without_a_name_on_the_console(proj: Path,
-                                                                                     tmp_path: Path) -> None:
+def test_a_full_privacy_cohort_with_a_newcomer_builds_without_a_name_on_the_console(proj: Path, tmp_path: Path,
+                                                                                     console: Console) -> None:
     for command in ("attendance", "certificates", "calendar"):
-        r = _run(proj, command, "valid", tmp_path)
+        r = _run(proj, command, "valid", tmp_path, console)
         assert r.code == 0, r.err
     assert (tmp_path / "cohorts" / "valid" / "certificates.pdf").is_file()
 

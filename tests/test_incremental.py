@@ -10,7 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import FULL_SMALL_ARGS, REPO, BuiltSmall, run_build
+from connections.cli import main
+from tests.conftest import FULL_SMALL_ARGS, REPO, BuiltSmall, Result
 from tests.fixtures.pdf.pdf_project import pdf_text
 
 ARGS = FULL_SMALL_ARGS
@@ -27,6 +28,15 @@ def digests(folder: Path) -> dict[str, str]:
             if p.is_file() and not any(part.startswith(".") for part in p.relative_to(folder).parts)}
 
 
+def build(capsys: pytest.CaptureFixture[str], project: Path, *args: str | Path) -> Result:
+    """``build.py --project project *args`` run in this process: what a build decides and prints is the same, without
+    a new interpreter loading the toolkit each time (the Ctrl-C and no-import tests start real processes)."""
+    capsys.readouterr()
+    code = main(["--project", str(project), *map(str, args)])
+    out, err = capsys.readouterr()
+    return Result(code, out, err)
+
+
 def built_keys(project: Path, before: dict[str, str]) -> list[str]:
     """Targets whose recorded fingerprint changed since ``before``."""
     after = state(project)
@@ -39,14 +49,14 @@ def small(built_small: BuiltSmall, tmp_path_factory: pytest.TempPathFactory) -> 
     return built_small.copy(tmp_path_factory.mktemp("incremental") / "project")
 
 
-def test_edit_rebuilds_exactly_its_dependants(small: Path) -> None:
+def test_edit_rebuilds_exactly_its_dependants(small: Path, capsys: pytest.CaptureFixture[str]) -> None:
     before = state(small)
-    assert "Built 0," in run_build(*ARGS, project=small).out  # a second build rebuilds nothing
+    assert "Built 0," in build(capsys, small, *ARGS).out  # a second build rebuilds nothing
 
     week3 = small / "content/fr/week-3.md"
     week3.write_text(week3.read_text(encoding="utf-8").replace("Texte de la section.", "Texte modifié.", 1),
                      encoding="utf-8")
-    result = run_build(*ARGS, project=small)
+    result = build(capsys, small, *ARGS)
     assert result.code == 0, result.err
     assert built_keys(small, before) == ["handout:fr:3:letter", "handout:fr:3:letter:discreet",
                                          "handout:fr:3:letter:large", "manual:fr:letter", "manual:fr:letter:large",
@@ -54,7 +64,7 @@ def test_edit_rebuilds_exactly_its_dependants(small: Path) -> None:
     assert "Built 6, up to date" in result.out
 
     # --force rebuilds everything the command makes, up to date or not (a narrow command: it costs seconds)
-    result = run_build("handouts", "--variant", "fr", "--paper", "letter", "--quiet", "--force", project=small)
+    result = build(capsys, small, "handouts", "--variant", "fr", "--paper", "letter", "--quiet", "--force")
     assert result.code == 0, result.err
     assert f"Built {len(small_weeks(small))}, up to date 0, failed 0" in result.out
 
@@ -71,9 +81,10 @@ def test_noop_rebuild_does_not_import_weasyprint(small: Path) -> None:
     assert out.stdout.strip().splitlines()[-1] == "False 0", out.stderr
 
 
-def test_failure_part_way_keeps_earlier_outputs_and_next_build_completes(small: Path) -> None:
+def test_failure_part_way_keeps_earlier_outputs_and_next_build_completes(small: Path,
+                                                                         capsys: pytest.CaptureFixture[str]) -> None:
     dist = small / "dist"
-    run_build(*ARGS, project=small)
+    build(capsys, small, *ARGS)
     before_files = digests(dist)
     # Week 4's handout gets an image that is not an image: WeasyPrint cannot draw it, so that document fails.
     week4 = small / "content/en/week-4.md"
@@ -82,7 +93,7 @@ def test_failure_part_way_keeps_earlier_outputs_and_next_build_completes(small: 
                               "## Handout {#handout}\n\n![A calm lake](../../agency.yml)", 1)
     assert broken != original
     week4.write_text(broken, encoding="utf-8")
-    result = run_build(*ARGS, project=small)
+    result = build(capsys, small, *ARGS)
     assert result.code == 1
     failed = sorted(line.split()[1].rstrip(":") for line in result.out.splitlines() if line.startswith("FAILED "))
     # the documents that print week 4's handout (regular and large print)
@@ -96,7 +107,7 @@ def test_failure_part_way_keeps_earlier_outputs_and_next_build_completes(small: 
 
     week4.write_text(original, encoding="utf-8")
     during = state(small)
-    result = run_build(*ARGS, project=small)
+    result = build(capsys, small, *ARGS)
     assert result.code == 0, result.out + result.err
     # The failed documents (with the discreet and large-print handouts of week 4 and the large-print manual: their
     # week file changed back), and both sites again (the French site shows notes on changed English).
@@ -110,15 +121,17 @@ def test_failure_part_way_keeps_earlier_outputs_and_next_build_completes(small: 
     assert digests(dist) == before_files  # same inputs, byte-identical outputs
 
 
-def test_ctrl_c_stops_cleanly_and_the_next_build_finishes(small: Path) -> None:
+def test_ctrl_c_stops_cleanly_and_the_next_build_finishes(small: Path, capsys: pytest.CaptureFixture[str]) -> None:
     import signal
     import time
 
     dist = small / "dist"
     # Python ignores Ctrl-C in a child whose parent ignores it (as test runners may): restore it first.
+    # One variant and paper: six handouts over the workers, enough to stop it part-way; fewer to make again after.
     code = ("import signal, sys; signal.signal(signal.SIGINT, signal.default_int_handler); "
             "sys.path.insert(0, sys.argv[1]); from connections.cli import main; "
-            "sys.exit(main(['--project', sys.argv[2], 'handouts', '--quiet', '--force']))")
+            "sys.exit(main(['--project', sys.argv[2], 'handouts', '--variant', 'en', '--paper', 'letter', "
+            "'--quiet', '--force']))")
     proc = subprocess.Popen([sys.executable, "-c", code, str(REPO), str(small)], stdout=subprocess.PIPE,
                             stderr=subprocess.PIPE, text=True)
     state_file = dist / ".build-state.json"
@@ -129,7 +142,7 @@ def test_ctrl_c_stops_cleanly_and_the_next_build_finishes(small: Path) -> None:
     while time.monotonic() < deadline and proc.poll() is None:
         try:
             handouts = [k for k in json.loads(state_file.read_text(encoding="utf-8"))
-                        if k.startswith("handout:") and k.count(":") == 3]  # standard ones: handout:en:1:a4
+                        if k.startswith("handout:en:") and k.endswith(":letter")]  # standard: handout:en:1:letter
         except ValueError:
             continue
         if not handouts:
@@ -146,13 +159,13 @@ def test_ctrl_c_stops_cleanly_and_the_next_build_finishes(small: Path) -> None:
     for pdf in dist.rglob("*.pdf"):
         data = pdf.read_bytes()
         assert data.startswith(b"%PDF-") and data.rstrip().endswith(b"%%EOF"), pdf
-    result = run_build(*ARGS, project=small)
+    result = build(capsys, small, *ARGS)
     assert result.code == 0, result.err
     assert "failed 0" in result.out
-    assert "Built 0," in run_build(*ARGS, project=small).out
+    assert "Built 0," in build(capsys, small, *ARGS).out
 
 
-def test_a_help_line_edit_rebuilds_only_what_prints_help_lines(small: Path) -> None:
+def test_a_help_line_edit_rebuilds_only_what_prints_help_lines(small: Path, capsys: pytest.CaptureFixture[str]) -> None:
     """An agency updating one help line's number: the run sheets and the planning worksheet print it and are
     made again; attendance, certificates, calendar, checklists, feedback forms and the intake guide are not."""
     cohort = small / "cohorts/sample/cohort.yml"
@@ -160,10 +173,10 @@ def test_a_help_line_edit_rebuilds_only_what_prints_help_lines(small: Path) -> N
     text = agency.read_text(encoding="utf-8")
     assert "number: 555-010-0122" in text
     agency.write_text(text.replace("number: 555-010-0122", "number: 555-010-0177", 1), encoding="utf-8")
-    runs = {cmd: run_build(cmd, cohort, "--paper", "letter", "--quiet", project=small)
+    runs = {cmd: build(capsys, small, cmd, cohort, "--paper", "letter", "--quiet")
             for cmd in ("runsheets", "attendance")}
-    runs |= {cmd: run_build(cmd, cohort, "--quiet", project=small) for cmd in ("certificates", "calendar")}
-    runs["forms"] = run_build("forms", "--variant", "en", "--paper", "letter", "--quiet", project=small)
+    runs |= {cmd: build(capsys, small, cmd, cohort, "--quiet") for cmd in ("certificates", "calendar")}
+    runs["forms"] = build(capsys, small, "forms", "--variant", "en", "--paper", "letter", "--quiet")
     assert all(r.code == 0 for r in runs.values()), {c: r.err for c, r in runs.items()}
     assert "Built 1, up to date 4" in runs["runsheets"].out  # the run sheet, not the checklist or feedback form
     assert "Built 1, up to date 1" in runs["forms"].out  # "My plan", not the intake guide
@@ -174,6 +187,6 @@ def test_a_help_line_edit_rebuilds_only_what_prints_help_lines(small: Path) -> N
     # Any other agency setting still rebuilds what shows the agency: the certificates print its name.
     agency.write_text(agency.read_text(encoding="utf-8").replace(
         "name: Riverside Family Resource Centre (sample)", "name: Riverside Family Centre", 1), encoding="utf-8")
-    result = run_build("certificates", cohort, "--quiet", project=small)
+    result = build(capsys, small, "certificates", cohort, "--quiet")
     assert result.code == 0 and "Built 0," not in result.out, result.out
     agency.write_text(text, encoding="utf-8")
