@@ -208,7 +208,8 @@ def test_build_workers_load_fonts_into_their_own_folder_and_leave_the_parents_al
     assert fonts, "the bundled fonts are written into the folder"
     with ProcessPoolExecutor(2, mp_context=get_context("fork")) as pool:
         workers = list(pool.map(_fonts_folder, range(4)))
-    assert all(folder != parent and names == fonts for folder, names in workers), (parent, workers)
+    # The same bundled fonts (the parent may hold more: fonts of other documents it printed before).
+    assert all(folder != parent and names and set(names) <= set(fonts) for folder, names in workers), (parent, workers)
     assert _fonts_folder() == (parent, fonts), "the parent's folder and fonts are still there"
 
 
@@ -218,4 +219,4 @@ def test_a_build_that_renders_in_its_own_process_exits_cleanly(tmp_path: Path) -
     r = run_build("certificates", REPO / "cohorts/sample/cohort.yml", "--out", tmp_path / "out", "--jobs", "1",
                   "--quiet")
     assert (r.code, r.err) == (0, ""), (r.code, r.err)
-    assert "Built 1," in r.out and (tmp_path / "out/cohorts/sample-2027-spring/certificates.pdf").is_file()
+    assert "failed 0" in r.out and (tmp_path / "out/cohorts/sample-2027-spring/certificates.pdf").is_file()
