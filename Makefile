@@ -31,7 +31,7 @@ build: setup
 	$(PY) build.py
 
 test: setup-test
-	$(PY) -m pytest -n 2 --dist loadfile -q
+	$(PY) -m pytest -n 2 --dist loadfile --no-loadscope-reorder -q
 
 lint: setup-test
 	$(VENV)/bin/ruff check connections tests bench build.py

@@ -133,10 +133,12 @@ def project(tmp_path: Path) -> Path:
 
 # The slowest files first (measured with --durations): two test processes each take whole files
 # (--dist loadfile), so starting the long ones early keeps one process from running alone at the end.
-# test_uptodate comes late: it copies the full small build that test_incremental makes first.
-SLOW_FIRST = ("test_site_browser", "test_handouts", "test_incremental", "test_hostile_content", "test_stale_outputs",
-              "test_cohort_build", "test_site", "test_manual_parts", "test_cohort_privacy", "test_check",
-              "test_new_variant", "test_manual", "test_build_robustness", "test_manual_join", "test_uptodate")
+# test_incremental starts first: it makes the full small build (`built_small`) that test_build_robustness,
+# test_manual_join and test_uptodate copy later, so they never wait for it.
+SLOW_FIRST = ("test_incremental", "test_site_browser", "test_handouts", "test_cohort_build", "test_stale_outputs",
+              "test_hostile_content", "test_manual", "test_site", "test_manual_parts", "test_build_robustness",
+              "test_new_variant", "test_manual_join", "test_uptodate", "test_delivery", "test_cohort_privacy",
+              "test_check")
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:

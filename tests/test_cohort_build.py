@@ -21,7 +21,7 @@ from connections.cohort.targets import attendance_targets, calendar_targets, cer
 from connections.context import Options, bundle_for
 from connections.outputs import KINDS
 from connections.pipeline import run
-from tests.conftest import FRENCH_GROUP, MINIMAL, REPO, copy_project, run_build, run_cli
+from tests.conftest import FRENCH_GROUP, MINIMAL, REPO, BuiltSmall, copy_project, run_build, run_cli
 from tests.fixtures.pdf.pdf_project import pdf_ua_failures, print_problems, unvalidated_kinds
 
 N = 40  # MAX_PARTICIPANTS: the sheets are built at the largest size a group may have
@@ -266,23 +266,21 @@ def test_certificates_need_a_record_and_a_sane_threshold(built: dict, tmp_path: 
     assert r.code == 1 and "--threshold should be a number of sessions from 1 to 6" in r.err
 
 
-def test_sample_cohort_is_part_of_the_full_build(built: dict, tmp_path: Path) -> None:
+def test_sample_cohort_is_part_of_the_full_build(built_small: BuiltSmall) -> None:
+    """`python build.py all --paper letter` (the shared small build) makes the sample group's paperwork."""
     assert {"attendance", "certificates", "calendar"} <= {k.name for k in KINDS if k.in_all}
-    proj = built["proj"]
-    bundle, _ = bundle_for(proj)
-    sample = (proj / "cohorts" / "sample" / "cohort.yml").resolve()
-    opts = Options(out=tmp_path, papers=("letter",), quiet=True, cohort=sample)
-    made = [t for k in KINDS if k.cohort for t in k.collect(bundle, opts)]
-    report = run(made, proj, tmp_path, quiet=True, jobs=1)
-    assert not report.failed, report.failed
-    res = tmp_path / "cohorts" / "sample-2027-spring"
+    assert built_small.result.code == 0
+    proj = built_small.project
+    res = proj / "dist" / "cohorts" / "sample-2027-spring"
     assert sorted(f.name for f in res.iterdir()) == [
         "attendance-letter.pdf", "certificates.pdf", "feedback-letter.pdf", "feedback-template.csv",
         "fidelity-letter.pdf", "fidelity-template.csv", "report.csv", "report.pdf", "runsheets-letter.pdf",
         "sessions.ics", "signin-letter.pdf", "summary-totals.csv", "summary.csv", "summary.pdf"]
     text = " ".join(pages(res / "attendance-letter.pdf"))
     assert "Tuesday, March 2, 2027" in text and "Attendance" in text
-    assert [t for k in KINDS if k.cohort for t in k.collect(bundle, Options(out=tmp_path, variants=("fr",),
+    bundle, _ = bundle_for(proj)
+    sample = (proj / "cohorts" / "sample" / "cohort.yml").resolve()
+    assert [t for k in KINDS if k.cohort for t in k.collect(bundle, Options(out=proj / "dist", variants=("fr",),
                                                                            cohort=sample))] == []
 
 
