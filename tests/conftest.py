@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import fcntl
+import functools
 import shutil
 import subprocess
 import sys
@@ -44,7 +45,22 @@ def copy_project(dest: Path, source: Path = REPO) -> Path:
             shutil.copytree(src, dest / part)
         elif src.is_file():
             shutil.copy2(src, dest / part)
+    if source == REPO:
+        _remember_template_strings()
+    remembered = source / ".cache" / "catalogs"  # the templates' strings, by their hash: a copy reads the same
+    if remembered.is_dir():
+        shutil.copytree(remembered, dest / ".cache" / "catalogs", dirs_exist_ok=True)
     return dest
+
+
+@functools.cache
+def _remember_template_strings() -> None:
+    """What every check and build in the repository does first (.cache/catalogs/), done once per test process so
+    that each copy of the project starts with it."""
+    from connections import catalogs
+    from connections.project import Project
+
+    catalogs.extract(Project.at(REPO), cached=True)
 
 
 def built_small_project(dest: Path, *args: str) -> tuple[Path, Result]:
