@@ -314,34 +314,12 @@ def _warn_missing_locales(bundle: Bundle, problems: Problems) -> None:
                       f"and translate locales/{language}/LC_MESSAGES/{DOMAIN}.po")
 
 
-def _catalog_inputs_hash(project: Project) -> str:
-    """Hash of everything the catalog check reads, so an unchanged project skips the extraction."""
-    import hashlib
-
-    h = hashlib.sha256()
-    files = [babel_cfg(project), pot_path(project), *po_files(project)]
-    files += sorted(p for p in project.templates.rglob("*") if p.is_file())
-    for p in files:
-        if p.is_file():
-            h.update(p.relative_to(project.root).as_posix().encode())
-            h.update(p.read_bytes())
-    return h.hexdigest()
-
-
 def require_current(project: Project) -> None:
-    """Stop a build when a catalog is out of date with the templates (what `check` reports as errors).
-
-    A passing result is remembered in .cache/ by the hash of its inputs: a no-op rebuild stays fast.
-    """
-    stamp = project.cache / "catalogs-current"
-    digest = _catalog_inputs_hash(project)
-    if stamp.is_file() and stamp.read_text(encoding="utf-8") == digest:
-        return
+    """Stop when a catalog is out of date with the templates (what `check` reports as errors). The templates'
+    strings are remembered by their hash (``extract(cached=True)``), so an unchanged project answers fast."""
     problems = Problems(project.root)
     check_project(project, problems)
     problems.raise_if_errors("The translation catalogs are out of date with the templates")
-    stamp.parent.mkdir(parents=True, exist_ok=True)
-    stamp.write_text(digest, encoding="utf-8")
 
 
 def main(argv: list[str] | None = None, prog: str = "python -m connections.catalogs") -> int:
