@@ -33,7 +33,6 @@ from tests.fixtures.pdf.pdf_project import (
     pdf_ua_failures,
     pdf_ua_identifier,
     print_problems,
-    real_content_ok,
     replace_section_body,
     shared_dir,
     text_sizes,
@@ -269,7 +268,6 @@ def test_markdown_for_print() -> None:
     assert html.unescape(str(render_inline("it's"))) == "it’s"
 
 
-@pytest.mark.skipif(not real_content_ok(), reason="the bundled content does not pass 'python build.py check' right now")
 def test_bundled_content_handouts(tmp_path: Path) -> None:
     project = copy_project(tmp_path / "project")
     build(project, handout_targets, papers=["letter"])

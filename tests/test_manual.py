@@ -28,7 +28,6 @@ from tests.fixtures.pdf.pdf_project import (
     pdf_ua_failures,
     pdf_ua_identifier,
     print_problems,
-    real_content_ok,
     shared_dir,
     stranded_headings,
     unvalidated_kinds,
@@ -256,7 +255,6 @@ def test_targets_list_exactly_what_a_manual_is_made_from(project: Path, bundle) 
     assert not any("content/en" in str(p) or "content/iu" in str(p) for p in inputs)
 
 
-@pytest.mark.skipif(not real_content_ok(), reason="the bundled content does not pass 'python build.py check' right now")
 def test_bundled_content_manual(tmp_path: Path) -> None:
     project = copy_project(tmp_path / "project", REPO)
     build(project, manual_targets, variants=["en"], papers=["letter"])

@@ -38,6 +38,7 @@ class PartCache:
     fresh: bool = False
     root: Path | None = None  # the project: paths inside it count by their place in it
     used: set[str] = field(default_factory=set)
+    made: dict[str, Part] = field(default_factory=dict)  # rendered by this build: reused by its later passes
     hits: int = 0
     misses: int = 0
 
@@ -54,6 +55,9 @@ class PartCache:
         key = self.key(html, layout_only)
         self.used.add(key)
         record, pdf = self.folder / f"{key}.json", self.folder / f"{key}.pdf"
+        if key in self.made:  # a later pagination pass, the part unchanged (with --force too: made just now)
+            self.hits += 1
+            return self.made[key]
         if not self.fresh:
             try:
                 meta = json.loads(record.read_text(encoding="utf-8"))
@@ -70,7 +74,8 @@ class PartCache:
             assert out.data is not None
             write_atomic(pdf, out.data)
         write_atomic(record, json.dumps({"pages": out.pages, "anchors": out.anchors}, sort_keys=True).encode())
-        return Part(out.data, out.pages, dict(out.anchors))
+        self.made[key] = Part(out.data, out.pages, dict(out.anchors))
+        return self.made[key]
 
     def prune(self) -> None:
         """Remove entries this build did not use, so the cache holds one manual's worth per output."""

@@ -25,6 +25,7 @@ from .markdown import referenced_files
 from .offline import check_offline
 from .pages import PageWriter
 from .settings import read_settings
+from .templatecache import COMPILED
 
 SYLLABICS_FONTS = ("NotoSansCanadianAboriginal-Regular.ttf", "NotoSansCanadianAboriginal-Bold.ttf", "OFL.txt")
 
@@ -114,6 +115,7 @@ def build_variant(bundle: Bundle, variant_id: str, staging: Path, *, strict: boo
     site = staging / "site"
     if site.exists():
         shutil.rmtree(site)
+    COMPILED.use_folder(bundle.project.cache / "jinja")
     run_mkdocs(config_file, strict=strict)
     relative_404(site)
     fold_search(site, bundle.project.templates / "site" / "assets" / "search-fold.js", search_lang(variant))

@@ -13,6 +13,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from connections.sanitize import sanitize  # absolute: mkdocs loads this file as a module of its own
+from connections.site.templatecache import COMPILED
 
 HOOKS_FILE = Path(__file__)
 
@@ -33,6 +34,11 @@ def on_config(config):
         if isinstance(alt, dict) and "name" in alt:
             alt["name"] = text_only(alt["name"])
     return config
+
+
+def on_env(env, config, files):  # noqa: ARG001 (mkdocs's signature)
+    env.bytecode_cache = COMPILED  # the theme compiled once, not at every build (templatecache.py)
+    return env
 
 
 def on_nav(nav, config, files):  # noqa: ARG001 (mkdocs's signature)
