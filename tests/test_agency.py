@@ -8,7 +8,7 @@ from pathlib import Path
 
 from connections.errors import Problems
 from connections.loader import load_agency
-from tests.conftest import REPO, run_build, run_cli
+from tests.conftest import REPO, run_cli
 from tests.fixtures.pdf.pdf_project import build
 
 AGENCY = """name: Test Agency
@@ -44,7 +44,7 @@ def test_help_line_texts_per_language(tmp_path: Path) -> None:
 def test_wrong_help_line_value_names_the_line(minimal: Path) -> None:
     (minimal / "agency.yml").write_text(AGENCY.replace("hours: {en: Monday to Friday, fr: du lundi au vendredi}",
                                                        "hours: [Monday, Friday]"), encoding="utf-8")
-    result = run_build("check", project=minimal)
+    result = run_cli("check", project=minimal)
     assert result.code == 1
     assert ("agency.yml:7: field 'hours' should be a text, or one text per language such as {en: Monday to Friday, "
             "fr: du lundi au vendredi}, not ['Monday', 'Friday']") in result.err

@@ -11,7 +11,7 @@ import pytest
 from connections.cohort.config import load_cohort, session_dates
 from connections.errors import Problems, UserError
 from connections.project import Project
-from tests.conftest import MINIMAL, copy_project, run_build
+from tests.conftest import MINIMAL, copy_project, run_cli
 
 GOOD = """\
 id: test-group
@@ -164,7 +164,7 @@ def test_start_time_past_midnight(proj: Path) -> None:
 
 def test_broken_cohort_is_reported_by_check_without_traceback(proj: Path) -> None:
     _write(proj, GOOD + "timezone: America\n")
-    result = run_build("check", project=proj)
+    result = run_cli("check", project=proj)
     assert result.code == 1 and "Traceback" not in result.err
     assert "cohorts/c/cohort.yml:10: unknown time zone 'America'" in result.err
 

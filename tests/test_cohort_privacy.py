@@ -16,7 +16,7 @@ import pytest
 
 from connections.cli import main
 from connections.errors import UserError
-from tests.conftest import MINIMAL, REPO, Result, copy_project, run_build
+from tests.conftest import MINIMAL, REPO, Result, copy_project, run_build, run_cli
 
 # Distinctive enough that any appearance in a message is a leak, not a coincidence.
 NAMES = ["Zenobia", "Quillfeather", "Marisol", "Oyelaran", "Ysolde", "Vantongeren", "Thandiwe", "Okonkwo",
@@ -149,12 +149,17 @@ def test_certificates_refuse_a_broken_record_by_row(proj: Path, cid: str, tmp_pa
     assert r.code == 1 and RECORD_CASES[cid][3].replace("cohorts/", "groups/", 1) in r.err, r.err
 
 
-def test_check_reports_every_cohort_by_row_and_no_name(proj: Path, tmp_path: Path) -> None:
+def test_check_reports_every_cohort_by_row_and_no_name(proj: Path, tmp_path: Path, console: Console) -> None:
     checked = shutil.copytree(proj, tmp_path / "p")
     (checked / "groups").rename(checked / "cohorts")  # where `check` looks for cohorts
-    r = run_build("check", project=checked)
+    caplog = console[1]
+    caplog.clear()
+    with warnings.catch_warnings(record=True) as warned:  # in this process: read what is logged and warned too
+        warnings.simplefilter("always")
+        r = run_cli("check", project=checked)
+    said = "\n".join([r.out, r.err, caplog.text, *(str(w.message) for w in warned)])
     assert r.code == 1
-    assert _leaks(r.out + r.err) == [], r.out + r.err
+    assert _leaks(said) == [], said
     for cid, (*_, message) in {**CASES, **RECORD_CASES}.items():
         assert message in r.err, cid
     assert "cohorts/valid/" not in r.err

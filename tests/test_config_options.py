@@ -13,9 +13,9 @@ from connections.errors import Problems
 from connections.yamlfile import YamlSyntaxError, load_yaml
 
 try:  # tests/ as a package (with tests/__init__.py) or as a plain folder
-    from tests.conftest import REPO, run_build
+    from tests.conftest import REPO, run_cli
 except ModuleNotFoundError:
-    from tests.conftest import REPO, run_build
+    from tests.conftest import REPO, run_cli
 
 TODAY = dt.date(2026, 11, 25)
 
@@ -161,7 +161,7 @@ def test_mkdocs_settings_mistakes(minimal: Path, text: str, marker: str, expecte
     line = line_of(text, marker)
     expected = expected.format(line=line, first=line_of(text, "start_time"))
     for command in ("check", "site"):
-        result = run_build(command, project=root)
+        result = run_cli(command, project=root)
         assert result.code == 1 and "Traceback" not in result.err, result.err
         assert f"mkdocs.yml:{line}: {expected}" in result.err.splitlines()
     assert not (root / "dist" / "site").exists()
@@ -172,14 +172,14 @@ def test_mkdocs_yml_not_utf8(minimal: Path) -> None:
     root = site_project(minimal, text)
     line = next(i for i, t in enumerate(MKDOCS.splitlines(), 1) if t.startswith("site_name"))
     for command in ("check", "site"):
-        result = run_build(command, project=root)
+        result = run_cli(command, project=root)
         assert result.code == 1 and "Traceback" not in result.err, result.err
         assert any(e.startswith(f"mkdocs.yml:{line}: the file is not UTF-8 text") for e in result.err.splitlines())
 
 
 def test_bundled_mkdocs_settings_pass(minimal: Path) -> None:
     shutil.copy(REPO / "mkdocs.yml", minimal / "mkdocs.yml")
-    assert run_build("check", project=minimal).code == 0
+    assert run_cli("check", project=minimal).code == 0
 
 
 def test_merge_keys_are_not_duplicates() -> None:

@@ -9,7 +9,7 @@ from connections.discreet import check_discreet
 from connections.errors import Problems
 from connections.project import Project
 from connections.validate import load_bundle
-from tests.conftest import REPO, run_build
+from tests.conftest import REPO, run_cli
 
 W2 = "content/en/week-2.md"
 FR2 = "content/fr/week-2.md"
@@ -43,7 +43,7 @@ def body_error(path: str, line: int, word: str) -> str:
 
 def test_discreet_title(minimal: Path) -> None:
     edit(minimal / W2, "discreet_title: My notes 2", "discreet_title: Week 2 — Abuse and me")
-    result = run_build("check", project=minimal)
+    result = run_cli("check", project=minimal)
     assert result.code == 1
     assert "Traceback" not in result.err
     assert lines_of(result.err) == [
@@ -54,7 +54,7 @@ def test_discreet_title(minimal: Path) -> None:
 
 def test_discreet_name(minimal: Path) -> None:
     edit(minimal / "content/fr/variant.yml", "discreet_name: Notes", "discreet_name: Notes — violence conjugale")
-    result = run_build("check", project=minimal)
+    result = run_cli("check", project=minimal)
     assert result.code == 1
     assert lines_of(result.err) == [
         f"content/fr/variant.yml:6: discreet_name 'Notes — violence conjugale' has the word 'violence'; it heads "
@@ -68,7 +68,7 @@ def test_english_section_whole_words_any_case(minimal: Path) -> None:
                                     "Look at the violets on a walk, or read the new library policy.\n"
                                     "- Nobody deserves to be abused.\n"
                                     "- Shelters and safe places near you.")
-    result = run_build("check", project=minimal)
+    result = run_cli("check", project=minimal)
     assert result.code == 1
     assert lines_of(result.err) == [body_error(W2, 77, "police"), body_error(W2, 79, "abused"),
                                     body_error(W2, 80, "shelter")]
@@ -80,7 +80,7 @@ def test_french_section_accents_and_apostrophes(minimal: Path) -> None:
                                      "La VIOLENCE n’est jamais de votre faute.\n"
                                      "Une femme agressee mérite du soutien.\n"
                                      "Les violettes et la politesse sont des mots neutres.")
-    result = run_build("check", project=minimal)
+    result = run_cli("check", project=minimal)
     assert result.code == 1
     assert lines_of(result.err) == [body_error(FR2, 77, "maison d'hébergement"), body_error(FR2, 78, "violence"),
                                     body_error(FR2, 79, "agressée")]
@@ -89,14 +89,14 @@ def test_french_section_accents_and_apostrophes(minimal: Path) -> None:
 def test_language_without_a_list_uses_its_source_list(minimal: Path) -> None:
     edit(minimal / "content/fr/variant.yml", "lang: fr", "lang: iu")
     set_discreet_body(minimal / FR2, "Ask about a shelter.")
-    result = run_build("check", project=minimal)
+    result = run_cli("check", project=minimal)
     assert result.code == 1
     assert lines_of(result.err) == [body_error(FR2, 76, "shelter")]
 
 
 def test_no_list_at_all_is_a_warning(minimal: Path) -> None:
     edit(minimal / "content/en/variant.yml", "lang: en", "lang: oj")
-    result = run_build("check", project=minimal)
+    result = run_cli("check", project=minimal)
     assert result.code == 0, result.err
     assert lines_of(result.out) == [
         "content/en/variant.yml: warning: no list of words to keep off discreet handouts for language 'oj' in "
@@ -115,7 +115,7 @@ def test_help_lines_printed_on_discreet_handouts_warn(minimal: Path) -> None:
          "  - name: Family Violence Line\n"
          "    number: 555-0104\n"
          "    discreet_ok: true\n")
-    result = run_build("check", project=minimal)
+    result = run_cli("check", project=minimal)
     assert result.code == 0, result.err  # the agency decides: a warning, not an error
     how = "Set 'discreet_ok: false' on this line unless your agency has decided the name is safe at home"
     assert lines_of(result.out) == [
@@ -134,7 +134,7 @@ def test_help_line_name_in_each_language_is_read_against_that_language(minimal: 
          "      en: Riverside Support Line\n"
          "      fr: Ligne d'écoute en violence conjugale\n"
          "    number: 555-0105\n")
-    result = run_build("check", project=minimal)
+    result = run_cli("check", project=minimal)
     assert result.code == 0, result.err
     how = "Set 'discreet_ok: false' on this line unless your agency has decided the name is safe at home"
     assert lines_of(result.out) == [
@@ -145,7 +145,7 @@ def test_help_line_name_in_each_language_is_read_against_that_language(minimal: 
 def test_placeholder_printing_a_flagged_agency_name_warns(minimal: Path) -> None:
     edit(minimal / "agency.yml", "name: Test Agency", "name: Test Assault Centre")
     set_discreet_body(minimal / W2, "Your group meets at [[agency.name]].")
-    result = run_build("check", project=minimal)
+    result = run_cli("check", project=minimal)
     assert result.code == 0, result.err
     assert lines_of(result.out) == [
         f"{W2}:76: warning: placeholder '[[agency.name]]' prints 'Test Assault Centre' from agency.yml on the "

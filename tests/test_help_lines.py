@@ -16,7 +16,7 @@ from connections.discreet import word_lists
 from connections.errors import Problems
 from connections.loader import load_agency, load_national_lines
 from connections.pdf.handouts import handout_targets
-from tests.conftest import run_build
+from tests.conftest import run_cli
 from tests.fixtures.pdf.pdf_project import build, make_project, norm, shared_dir
 
 EMERGENCY = "emergency: {number: 555-0911, label: {en: Police and ambulance, fr: Police et ambulance}}\n"
@@ -116,7 +116,7 @@ def test_variant_yml_chooses_the_national_lines_and_their_order(dist: Path) -> N
 def test_a_wrong_national_line_id_is_refused_with_its_line(minimal: Path) -> None:
     with (minimal / "content/en/variant.yml").open("a", encoding="utf-8") as f:
         f.write("national_lines:\n  - 988\n  - kids-help-line\n")
-    result = run_build("check", project=minimal)
+    result = run_cli("check", project=minimal)
     assert result.code == 1
     assert ("content/en/variant.yml:9: national line 'kids-help-line' is not one of the toolkit's national lines; "
             "expected ids among: hope-for-wellness, kids-help-phone, 988, irs-crisis, mmiwg, overdose-response"
@@ -172,7 +172,7 @@ def test_child_welfare_as_one_text_warns_with_its_line(minimal: Path) -> None:
     path.write_text(path.read_text(encoding="utf-8").replace(
         "child_welfare: {name: Test Child Welfare, phone: 555-0100}", "child_welfare: Test Child Welfare, 555-0100"),
         encoding="utf-8")
-    result = run_build("check", project=minimal)
+    result = run_cli("check", project=minimal)
     assert result.code == 0, result.err
     assert ("agency.yml:3: warning: child_welfare is one text ('Test Child Welfare, 555-0100'), read inside "
             "sentences of the content; write the agency's name and its phone apart (one text is deprecated): "

@@ -24,7 +24,7 @@ from connections.errors import UserError
 from connections.references import local_files, parse
 from connections.sanitize import sanitize
 from connections.site.markdown import LinkMapper
-from tests.conftest import FIXTURES, REPO, Result, copy_project, run_build
+from tests.conftest import FIXTURES, REPO, Result, copy_project, run_build, run_cli
 
 HOSTILE = FIXTURES / "hostile"
 W2 = "content/en/week-2.md"
@@ -117,7 +117,7 @@ def test_an_unsafe_svg_lying_in_content_is_reported(tmp_path: Path) -> None:
     project = _project(tmp_path / "p", "multiline-onerror.md")
     shutil.copy(FIXTURES / "minimal" / "content" / "en" / "week-2.md", project / W2)
     shutil.copy(HOSTILE / "entity.svg", project / "content" / "en" / "unused.svg")
-    result = run_build("check", project=project)
+    result = run_cli("check", project=project)
     assert result.code == 1
     assert error_lines(result.err, "check") == [
         "content/en/unused.svg:2: a DOCTYPE is not allowed in an SVG (its entities can read other files or hosts); "
@@ -231,7 +231,7 @@ def _poisoned(dest: Path) -> Path:
 
 def test_check_names_every_trick_of_the_poisoned_page(tmp_path: Path) -> None:
     project = _poisoned(tmp_path / "p")
-    result = run_build("check", project=project)
+    result = run_cli("check", project=project)
     assert result.code == 1
     lines = error_lines(result.err, "check")
     for needle in ("'onerror='", JS, "'onclick='", "'onmouseover='", STYLE, "<svg>", "<iframe>", "<script>",
@@ -371,7 +371,7 @@ def test_an_image_without_alt_text_is_reported_by_check_even_in_raw_html(tmp_pat
     lines = (FIXTURES / "minimal" / "content" / "en" / "week-2.md").read_text(encoding="utf-8").splitlines(True)
     lines[59] = '![](#lake)\n\n<img\n  src="#tree">\n'
     (project / W2).write_text("".join(lines), encoding="utf-8")
-    result = run_build("check", project=project)
+    result = run_cli("check", project=project)
     assert result.code == 1
     message = ("image without alt text; describe it between the brackets for people who cannot see it, e.g. "
                "![Chairs set in a circle](room.png)")
@@ -383,7 +383,7 @@ def test_a_nul_byte_or_a_very_long_name_in_a_link_is_a_message_not_a_traceback(t
     lines = (FIXTURES / "minimal" / "content" / "en" / "week-2.md").read_text(encoding="utf-8").splitlines(True)
     lines[59] = f"See [a](a%00b.png) and [long]({'y' * 300}.png).\n"
     (project / W2).write_text("".join(lines), encoding="utf-8")
-    result = run_build("check", project=project)
+    result = run_cli("check", project=project)
     assert result.code == 1
     assert "Traceback" not in result.err
     assert error_lines(result.err, "check") == [

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from connections.readability import EN_MAX_GRADE, english_grade, english_syllables, french_ease, plain_text
-from tests.conftest import FIXTURES, REPO, run_build
+from tests.conftest import FIXTURES, REPO, run_cli
 
 FIX = FIXTURES / "readability"
 W2 = "content/en/week-2.md"
@@ -39,7 +39,7 @@ def test_french_uses_kandel_moles_reading_ease() -> None:
 
 def test_hard_english_handout_and_key_message_are_warned_with_their_lines(minimal: Path) -> None:
     shutil.copy(FIX / "hard-week-2.md", minimal / W2)
-    result = run_build("check", project=minimal)
+    result = run_cli("check", project=minimal)
     assert result.code == 0, result.err  # a warning, not an error: the build goes on
     found = warnings(result.out)
     assert found == [
@@ -55,7 +55,7 @@ def test_hard_english_handout_and_key_message_are_warned_with_their_lines(minima
 
 def test_hard_french_discreet_handout_is_warned_with_its_line(minimal: Path) -> None:
     shutil.copy(FIX / "hard-fr-week-2.md", minimal / FR2)
-    result = run_build("check", project=minimal)
+    result = run_cli("check", project=minimal)
     assert result.code == 0, result.err
     assert warnings(result.out) == [
         f"{FR2}:73: warning: the 'handout-discreet' section reads at Kandel-Moles reading ease -88.3; participant "
@@ -65,7 +65,7 @@ def test_hard_french_discreet_handout_is_warned_with_its_line(minimal: Path) -> 
 
 
 def test_bundled_english_participant_text_is_plain() -> None:
-    result = run_build("check", project=REPO)
+    result = run_cli("check", project=REPO)
     assert result.code == 0, result.err
     assert [w for w in warnings(result.out) if w.startswith("content/en/")] == []
     assert EN_MAX_GRADE == 8

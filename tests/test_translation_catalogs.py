@@ -11,7 +11,7 @@ from connections import catalogs
 from connections.checks import collect
 from connections.i18n import make_env
 from connections.project import Project
-from tests.conftest import FIXTURES, MINIMAL, copy_project, run_build
+from tests.conftest import FIXTURES, MINIMAL, copy_project, run_cli
 
 CATALOG = FIXTURES / "translation" / "catalog"
 PO = "locales/fr/LC_MESSAGES/messages.po"
@@ -57,7 +57,7 @@ def test_new_template_string_fails_check_and_the_build(catalog_project: Path) ->
     assert [str(p) for p in problems.errors] == [
         f"{PO}:1: out of date with the templates: 1 new string in the templates ('Something to think about' "
         "(templates/pdf/note.html)); run 'python -m connections.catalogs update', then translate the new strings"]
-    result = run_build("handouts", project=catalog_project)
+    result = run_cli("handouts", project=catalog_project)
     assert result.code == 1 and "Traceback" not in result.err
     assert f"{PO}:1: out of date with the templates" in result.err
     assert "Nothing was written" in result.err

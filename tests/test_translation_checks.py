@@ -10,7 +10,7 @@ import yaml
 
 from connections.checks import collect
 from connections.translation import typography
-from tests.conftest import FIXTURES, MINIMAL, copy_project, run_build
+from tests.conftest import FIXTURES, MINIMAL, copy_project, run_cli
 
 FIX = FIXTURES / "translation"
 W2 = "content/fr/week-2.md"
@@ -110,7 +110,7 @@ def test_each_violation_is_a_warning_with_its_line(checked, kind: str) -> None:
 
 def test_check_prints_warnings_and_still_passes(tmp_path: Path) -> None:
     project = fixture_project(tmp_path / "p", "parity")
-    result = run_build("check", project=project)
+    result = run_cli("check", project=project)
     assert result.code == 0, result.err
     assert EXPECTED["parity"][0] in result.out
     assert "warnings." in result.out.splitlines()[-1]

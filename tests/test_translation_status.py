@@ -17,7 +17,7 @@ from connections.project import Project
 from connections.translation import store
 from connections.translation.frontmatter import read_translated_from
 from connections.validate import load_bundle
-from tests.conftest import MINIMAL, copy_project, run_build
+from tests.conftest import MINIMAL, copy_project, run_cli
 
 CHANGED = "Section text, now with a gentler opening question."
 
@@ -233,7 +233,7 @@ def test_mark_current_refuses_a_file_with_errors_and_status_still_works(minimal:
     path = minimal / "content" / "fr" / "week-2.md"
     path.write_text(path.read_text(encoding="utf-8").replace("## Grounding {#grounding}", "## Grounding"),
                     encoding="utf-8")
-    result = run_build("mark-current", "fr/week-2", project=minimal)  # as a user runs it: no traceback
+    result = run_cli("mark-current", "fr/week-2", project=minimal)  # as a user runs it: no traceback
     assert result.code == 1 and "Traceback" not in result.err
     assert "content/fr/week-2.md:" in result.err and "section heading has no id" in result.err
     assert "content/fr/week-2.md: fix the errors above before marking it current" in result.err

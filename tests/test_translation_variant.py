@@ -14,7 +14,7 @@ from connections.errors import Problems
 from connections.i18n import long_date, make_env
 from connections.project import Project
 from connections.validate import load_bundle
-from tests.conftest import FIXTURES, MINIMAL, copy_project, run_build
+from tests.conftest import FIXTURES, MINIMAL, copy_project, run_cli
 
 CATALOG = FIXTURES / "translation" / "catalog"
 SYLLABICS = range(0x1400, 0x1680)
@@ -51,7 +51,7 @@ def iu_project(tmp_path_factory) -> Path:
 
 
 def test_check_accepts_the_new_variant(iu_project: Path) -> None:
-    result = run_build("check", project=iu_project)
+    result = run_cli("check", project=iu_project)
     assert result.code == 0, result.err
     assert "3 variants, 21 files" in result.out
     # No catalog for iu yet: a warning that says how to start one, not an error.
@@ -62,16 +62,16 @@ def test_check_accepts_the_new_variant(iu_project: Path) -> None:
 def test_a_catalog_for_the_new_locale_is_one_command(iu_project: Path, tmp_path: Path) -> None:
     project = copy_project(tmp_path / "p", iu_project)
     assert catalogs.main(["--project", str(project), "init", "iu"]) == 0
-    result = run_build("check", project=project)
+    result = run_cli("check", project=project)
     assert result.code == 0 and "no catalog for locale" not in result.out
 
 
 def test_status_and_mark_current_cover_the_new_variant(iu_project: Path) -> None:
-    before = json.loads(run_build("status", "--json", "--variant", "iu", project=iu_project).out)
+    before = json.loads(run_cli("status", "--json", "--variant", "iu", project=iu_project).out)
     (iu,) = before["variants"]
     assert iu["variant"] == "iu" and iu["label"] == "ᐃᓄᒃᑎᑐᑦ" and iu["percent"] == 0
-    assert run_build("mark-current", "iu", project=iu_project).code == 0
-    result = run_build("status", "--fail-under", "100", project=iu_project)
+    assert run_cli("mark-current", "iu", project=iu_project).code == 0
+    result = run_cli("status", "--fail-under", "100", project=iu_project)
     assert result.code == 1  # fr was never marked
     assert "status: fr is 0% current" in result.err and "iu is" not in result.err
     assert "iu — ᐃᓄᒃᑎᑐᑦ, translation of en: 100% current" in result.out
