@@ -24,7 +24,7 @@ from connections.errors import UserError
 from connections.references import local_files, parse
 from connections.sanitize import sanitize
 from connections.site.markdown import LinkMapper
-from tests.conftest import FIXTURES, REPO, Result, copy_project, run_build, run_cli
+from tests.conftest import FIXTURES, REPO, Result, copy_project, run_cli
 
 HOSTILE = FIXTURES / "hostile"
 W2 = "content/en/week-2.md"
@@ -413,7 +413,7 @@ def test_an_image_in_raw_html_is_copied_into_the_site_and_shown(tmp_path: Path) 
     (project / W2).write_text("".join(lines), encoding="utf-8")
     (project / "content" / "en" / "images").mkdir()
     (project / "content" / "en" / "images" / "lake.png").write_bytes(_png((0, 90, 160)))
-    result = run_build("site", "--variant", "en", project=project)
+    result = run_cli("site", "--variant", "en", project=project)
     assert result.code == 0, result.err + result.out
     site = project / "dist" / "site" / "en"
     assert '<img alt="A calm lake" src="files/content/en/images/lake.png"' in (site / "week-2.html").read_text(
