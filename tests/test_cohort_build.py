@@ -13,7 +13,6 @@ import shutil
 from pathlib import Path
 
 import pikepdf
-import pypdf
 import pytest
 from icalendar import Calendar
 
@@ -22,7 +21,7 @@ from connections.context import Options, bundle_for
 from connections.outputs import KINDS
 from connections.pipeline import run
 from tests.conftest import FRENCH_GROUP, MINIMAL, REPO, BuiltSmall, copy_project, run_build, run_cli
-from tests.fixtures.pdf.pdf_project import pdf_ua_failures, print_problems, unvalidated_kinds
+from tests.fixtures.pdf.pdf_project import pdf_ua_failures, print_problems, pypdf_page_texts, reader, unvalidated_kinds
 
 N = 40  # MAX_PARTICIPANTS: the sheets are built at the largest size a group may have
 FIRSTS = ["Amélie", "Béatrice", "Céline", "Dorothée", "Émilie", "Françoise", "Gisèle", "Hélène"]
@@ -105,7 +104,7 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> dict:
 
 def pages(path: Path) -> list[str]:
     """Text of each page, whitespace collapsed (table cells wrap)."""
-    return [" ".join(p.extract_text().split()) for p in pypdf.PdfReader(path).pages]
+    return [" ".join(text.split()) for text in pypdf_page_texts(path)]
 
 
 def names() -> list[str]:
@@ -115,8 +114,7 @@ def names() -> list[str]:
 @pytest.mark.parametrize("paper,size", [("letter", (792, 612)), ("a4", (842, 595))])
 def test_attendance_sheet_landscape_with_header_on_every_page(built: dict, paper: str, size: tuple) -> None:
     path = built["res"] / f"attendance-{paper}.pdf"
-    reader = pypdf.PdfReader(path)
-    box = reader.pages[0].mediabox
+    box = reader(path).pages[0].mediabox
     assert (round(float(box.width)), round(float(box.height))) == size
     texts = pages(path)
     assert len(texts) >= 3
@@ -156,11 +154,11 @@ def test_signin_sheets_show_codes_never_names(built: dict) -> None:
         assert not any(f"Fictive-{i}" in text for i in range(1, N + 1))
         assert not any(first in text for first in FIRSTS) and "Gras" not in text
     # The rows share the page: the last code is in its lower third (rows grow when the group is small).
-    reader = pypdf.PdfReader(built["res"] / "signin-letter.pdf")
+    signin = reader(built["res"] / "signin-letter.pdf")
     found: list[float] = []
-    reader.pages[0].extract_text(visitor_text=lambda t, cm, tm, *_: found.append(  # y on the page, from the bottom
+    signin.pages[0].extract_text(visitor_text=lambda t, cm, tm, *_: found.append(  # y on the page, from the bottom
         tm[4] * cm[1] + tm[5] * cm[3] + cm[5]) if f"G{N}" in t else None)
-    assert found and found[0] < float(reader.pages[0].mediabox.height) / 3, found
+    assert found and found[0] < float(signin.pages[0].mediabox.height) / 3, found
 
 
 def test_calendar_six_local_events_with_the_holiday_skipped(built: dict) -> None:
@@ -196,7 +194,7 @@ def test_certificates_one_french_page_per_participant_meeting_the_threshold(buil
             assert "séances" not in text and "Salle" not in text  # no count of sessions, no room
             assert "pour sa participation au groupe" in text and "de six semaines" in text
             assert "du 2 mars 2027 au 13 avril 2027" in text and "Remise le 13 avril 2027" in text
-    assert pypdf.PdfReader(built["res"] / "certificates.pdf").pages[0].mediabox.width > 700  # landscape letter
+    assert reader(built["res"] / "certificates.pdf").pages[0].mediabox.width > 700  # landscape letter
 
 
 def test_summary_counts_match_the_record(built: dict) -> None:

@@ -14,7 +14,6 @@ import io
 import shutil
 from pathlib import Path
 
-import pypdf
 import pytest
 
 from connections.cohort.config import load_cohort
@@ -30,7 +29,7 @@ from connections.outputs import KINDS
 from connections.pdf import common
 from connections.pipeline import run
 from tests.conftest import FRENCH_GROUP, MINIMAL, REPO, copy_project, run_cli
-from tests.fixtures.pdf.pdf_project import print_problems, text_sizes, unvalidated_kinds
+from tests.fixtures.pdf.pdf_project import print_problems, pypdf_page_texts, reader, text_sizes, unvalidated_kinds
 
 NAMES = [("G01", "Amélie", "Fictive-Un"), ("G02", "Béatrice", "Fictive-Deux"), ("G03", "Céline", "Fictive-Trois"),
          ("G04", "Dorothée", "Fictive-Quatre"), ("G05", "Émilie", "Fictive-Cinq"), ("G06", "Gisèle", "Fictive-Six"),
@@ -121,7 +120,7 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> dict:
 
 
 def pages(path: Path) -> list[str]:
-    return [" ".join(p.extract_text().split()) for p in pypdf.PdfReader(path).pages]
+    return [" ".join(text.split()) for text in pypdf_page_texts(path)]
 
 
 def pdfs(built: dict) -> list[Path]:
@@ -160,7 +159,7 @@ def test_run_sheets_one_page_per_session_with_clock_times_from_the_start(built: 
 
 def test_run_sheet_paper_sizes(built: dict) -> None:
     for paper, size in (("letter", (612, 792)), ("a4", (595, 842))):
-        box = pypdf.PdfReader(built["res"] / f"runsheets-{paper}.pdf").pages[0].mediabox
+        box = reader(built["res"] / f"runsheets-{paper}.pdf").pages[0].mediabox
         assert (round(float(box.width)), round(float(box.height))) == size
 
 
@@ -203,7 +202,7 @@ def test_feedback_forms_neutral_anonymous_and_in_french(built: dict) -> None:
     assert "Non" in texts_[0] and "Un peu" in texts_[0] and "Oui" in texts_[0]
     assert "Rencontre de groupe 1 · 2 mars 2027" in texts_[0]
     assert "Votre avis sur tout le groupe" in texts_[6] and "Qu’est-ce qui a changé pour moi?" in texts_[6]
-    whole = " ".join(texts_) + str(pypdf.PdfReader(path).metadata)
+    whole = " ".join(texts_) + str(reader(path).metadata)
     words = word_lists()
     assert words["fr"].find(whole) is None and words["en"].find(whole) is None
     assert "Connections" not in whole
@@ -262,10 +261,10 @@ def test_intake_guide_and_plan(built: dict) -> None:
         assert heading in intake
     assert "diagnostic" in intake
     plan_path = built["forms"] / "fr" / "my-plan-letter.pdf"
-    plan = " ".join(pages(plan_path)) + str(pypdf.PdfReader(plan_path).metadata)
+    plan = " ".join(pages(plan_path)) + str(reader(plan_path).metadata)
     assert "Mon plan" in plan and "Connections" not in plan
     assert word_lists()["fr"].find(plan) is None
-    large = pypdf.PdfReader(built["forms"] / "fr" / "large-print" / "my-plan-letter.pdf")
+    large = reader(built["forms"] / "fr" / "large-print" / "my-plan-letter.pdf")
     small = [text for text, size in text_sizes(large, 0) if size < 17.9 and not text.startswith(("Page", "Mon plan"))]
     assert small == []  # large print: nothing under 18 pt on the worksheet but its footer
     en_plan = " ".join(pages(built["forms"] / "en" / "my-plan-letter.pdf"))

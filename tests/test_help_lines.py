@@ -10,14 +10,13 @@ import shutil
 from pathlib import Path
 
 import pytest
-from pypdf import PdfReader
 
 from connections.discreet import word_lists
 from connections.errors import Problems
 from connections.loader import load_agency, load_national_lines
 from connections.pdf.handouts import handout_targets
 from tests.conftest import run_cli
-from tests.fixtures.pdf.pdf_project import build, make_project, norm, shared_dir
+from tests.fixtures.pdf.pdf_project import build, make_project, norm, pypdf_page_texts, shared_dir
 
 EMERGENCY = "emergency: {number: 555-0911, label: {en: Police and ambulance, fr: Police et ambulance}}\n"
 
@@ -45,7 +44,7 @@ def dist(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 def text_of(path: Path) -> str:
     """The whole handout's text, as pypdf reads it, with spaces and typographic marks made plain."""
-    return norm(" ".join(page.extract_text() for page in PdfReader(path).pages))
+    return norm(" ".join(pypdf_page_texts(path)))
 
 
 def handout(dist: Path, variant: str) -> str:

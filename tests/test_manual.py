@@ -10,7 +10,6 @@ from pathlib import Path
 
 import pytest
 from babel.dates import format_time
-from pypdf import PdfReader
 
 from connections.context import Options, bundle_for
 from connections.pdf.manual import link_map, manual_targets
@@ -28,6 +27,7 @@ from tests.fixtures.pdf.pdf_project import (
     pdf_ua_failures,
     pdf_ua_identifier,
     print_problems,
+    reader,
     shared_dir,
     stranded_headings,
     unvalidated_kinds,
@@ -81,9 +81,9 @@ def toc_numbers(toc: str, headings: list[str]) -> dict[str, int]:
 
 def test_paper_sizes_and_page_counts(dist: Path) -> None:
     for vid, paper, size in (("en", "letter", LETTER), ("iu", "letter", LETTER), ("fr", "a4", A4)):
-        reader = PdfReader(manual(dist, vid, paper))
-        assert all(page_size(reader, i) == size for i in range(len(reader.pages)))
-        assert 12 <= len(reader.pages) <= 40
+        pdf = reader(manual(dist, vid, paper))
+        assert all(page_size(pdf, i) == size for i in range(len(pdf.pages)))
+        assert 12 <= len(pdf.pages) <= 40
 
 
 def test_cover_and_contents_with_right_page_numbers(dist: Path, bundle) -> None:
@@ -134,18 +134,18 @@ def test_running_header_with_the_current_week_and_page_numbers(dist: Path, bundl
 
 
 def test_bookmarks_for_chapters_and_sections(dist: Path, bundle) -> None:
-    reader = PdfReader(manual(dist, "en", "letter"))
-    top = [o for o in reader.outline if not isinstance(o, list)]
+    pdf = reader(manual(dist, "en", "letter"))
+    top = [o for o in pdf.outline if not isinstance(o, list)]
     titles = [o.title for o in top]
     weeks = bundle.contents["en"].weeks
     assert titles == ["Contents", "About the program", *[f"Week {n} · {weeks[n].title}" for n in sorted(weeks)],
                       "Appendix A · Group agreement", "Appendix B · Responding to a disclosure: checklist",
                       "Appendix C · Attendance sheet", "Appendix D · Resources and help lines"]
-    children = reader.outline[reader.outline.index(top[2]) + 1]
+    children = pdf.outline[pdf.outline.index(top[2]) + 1]
     assert [c.title for c in children] == [s.heading for s in weeks[1].sections.values()]  # no minutes in them
     texts = page_texts(manual(dist, "en", "letter"))
     for item in top[2:]:
-        assert norm(item.title) in norm(texts[reader.get_destination_page_number(item)])
+        assert norm(item.title) in norm(texts[pdf.get_destination_page_number(item)])
 
 
 def test_every_week_in_full_with_agenda_and_key_messages(dist: Path, bundle) -> None:
@@ -172,9 +172,8 @@ def test_every_week_in_full_with_agenda_and_key_messages(dist: Path, bundle) -> 
 
 
 def test_links_between_content_files_stay_inside_the_manual(dist: Path, bundle) -> None:
-    reader = PdfReader(manual(dist, "en", "letter"))
     targets = set()
-    for page in reader.pages:
+    for page in reader(manual(dist, "en", "letter")).pages:
         for annot in page.get("/Annots") or []:
             annot = annot.get_object()
             assert "/A" not in annot, annot  # no action: never a link to a file or a website
@@ -217,9 +216,8 @@ def test_appendices(dist: Path) -> None:
 
 def test_french_manual(dist: Path, bundle) -> None:
     path = manual(dist, "fr", "a4")
-    reader = PdfReader(path)
     texts = [norm(t) for t in page_texts(path)]
-    assert reader.trailer["/Root"]["/Lang"] == "fr-CA"  # the region from variant.yml's locale
+    assert reader(path).trailer["/Root"]["/Lang"] == "fr-CA"  # the region from variant.yml's locale
     assert texts[2].split(" Table des matières ")[0] in AGENCY_NAMES
     assert "MANUEL D'ANIMATION" in texts[0] and "23 novembre 2026" in texts[0]
     assert printed_page_numbers(texts) == [None, *range(2, len(texts) + 1)]
@@ -233,11 +231,11 @@ def test_french_manual(dist: Path, bundle) -> None:
 
 def test_fonts_embedded_tagged_and_syllabics(dist: Path, bundle) -> None:
     for vid, paper in (("en", "letter"), ("fr", "a4"), ("iu", "letter")):
-        reader = PdfReader(manual(dist, vid, paper))
-        used = fonts(reader)
+        pdf = reader(manual(dist, vid, paper))
+        used = fonts(pdf)
         assert used and all(used.values()), used
         assert all(name.startswith(("Connections-Sans", "Connections-Syllabics")) for name in used)
-        assert pdf_ua_identifier(reader) and reader.trailer["/Root"]["/MarkInfo"]["/Marked"]
+        assert pdf_ua_identifier(pdf) and pdf.trailer["/Root"]["/MarkInfo"]["/Marked"]
     iu = norm(" ".join(page_texts(manual(dist, "iu", "letter"))))
     assert norm(bundle.contents["iu"].weeks[1].title) in iu and "ᢰ ᢱ ᢲ" in iu
 
@@ -292,18 +290,18 @@ def test_large_print_manual_cover_on_one_page_and_text_at_18_points(tmp_path: Pa
     assert "MANUEL D'ANIMATION" in texts[0] and "Page" not in texts[0]
     assert texts[2].split(" Table des matières ")[0] in AGENCY_NAMES, "the cover holds on one page"
     assert printed_page_numbers(texts) == [None, *range(2, len(texts) + 1)]
-    reader = PdfReader(path)
+    pdf = reader(path)
     weeks = bundle_for(project)[0].contents["fr"].weeks
     running = {"Table des matières", f"Semaine 1 · {weeks[1].title}",  # headers and footers: smaller
                "Maple Family Resource Centre of the North Shore", "Maple Family Resource Centre of", "the North Shore"}
     week = next(i for i, t in enumerate(texts) if i > 2 and t.startswith("Semaine 1 ·"))
-    body = [(t, size) for i in (1, week, week + 1) for t, size in text_sizes(reader, i)
+    body = [(t, size) for i in (1, week, week + 1) for t, size in text_sizes(pdf, i)
             if t.strip() and t not in running and not t.startswith(("Connections ·", "Page "))]
     assert body and min(size for _, size in body) >= 18 - 0.01, min(body, key=lambda b: b[1])
     sheet = next(i for i, t in enumerate(texts) if i > 2 and "Annexe C · Feuille de présence" in t)
-    assert page_size(reader, sheet) == (LETTER[1], LETTER[0]), "the attendance sheet turns to fit its columns"
+    assert page_size(pdf, sheet) == (LETTER[1], LETTER[0]), "the attendance sheet turns to fit its columns"
     assert "Semaines 1 à 6" in texts[sheet] and "1 2 3 4 5 6" in texts[sheet]
-    assert page_size(reader, sheet - 1) == page_size(reader, len(texts) - 1) == LETTER
+    assert page_size(pdf, sheet - 1) == page_size(pdf, len(texts) - 1) == LETTER
 
 
 def test_every_page_looks_printable(dist: Path) -> None:

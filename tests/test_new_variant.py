@@ -16,9 +16,9 @@ import pytest
 import yaml
 from babel.dates import format_date
 from fontTools.ttLib import TTFont
-from pypdf import PdfReader
 
 from tests.conftest import Result, copy_project, run_build, run_cli
+from tests.fixtures.pdf.pdf_project import pypdf_page_texts, reader
 
 LABEL = "ᐃᓄᒃᑎᑐᑦ"  # Inuktitut
 SENTENCE = "ᐅᖃᐅᓯᖅ ᐃᓄᒃᑎᑐᑦ ᑎᑎᕋᖅᓯᒪᔪᖅ."  # a line of syllabics put into a few sections of every file
@@ -131,7 +131,7 @@ def test_status_lists_every_section_of_the_new_variant(built: Built) -> None:
 
 
 def pdf_text(path: Path) -> str:
-    return "\n".join(page.extract_text() for page in PdfReader(path).pages)
+    return "\n".join(pypdf_page_texts(path))
 
 
 def font_full_name(font: dict) -> str:
@@ -150,7 +150,7 @@ def syllabics_by_font(path: Path) -> dict[str, set[str]]:
         if chars:
             drawn.setdefault(font_full_name(font) if font else "", set()).update(chars)
 
-    for page in PdfReader(path).pages:
+    for page in reader(path).pages:
         page.extract_text(visitor_text=visit)
     return drawn
 
@@ -166,7 +166,7 @@ def test_handouts_are_written_with_syllabics_and_the_right_font(built: Built) ->
         text = pdf_text(pdf)
         assert SENTENCE.rstrip(".") in text
         assert f"{TITLE} {n}" in text
-        assert PdfReader(pdf).trailer["/Root"]["/Lang"] == "iu"
+        assert reader(pdf).trailer["/Root"]["/Lang"] == "iu"
         by_font = syllabics_by_font(pdf)
         assert [name for name in by_font if not name.startswith(SYLLABICS_FONT)] == []
         assert set(SENTENCE.replace(" ", "").rstrip(".")) <= set().union(*by_font.values())
