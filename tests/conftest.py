@@ -107,11 +107,13 @@ class BuiltSmall:
 
 
 @pytest.fixture(scope="session")
-def built_small(tmp_path_factory: pytest.TempPathFactory, worker_id: str) -> BuiltSmall:
+def built_small(tmp_path_factory: pytest.TempPathFactory) -> BuiltSmall:
     """The full small build, made by the first test process that needs it and shared with the others (a file
     lock in the session's common temporary folder): the slowest setup of the suite, paid once."""
+    import os
+
     base = tmp_path_factory.getbasetemp()
-    if worker_id != "master":
+    if os.environ.get("PYTEST_XDIST_WORKER"):  # not set without xdist (-p no:xdist, -n 0)
         base = base.parent  # shared by the xdist workers of this session
     folder = base / "built-small"
     with open(base / "built-small.lock", "w") as lock:
