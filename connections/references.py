@@ -263,6 +263,17 @@ def parse(text: str) -> Parsed:
     return Parsed(tuple(elements), tuple(references))
 
 
+def _front_matter_end(path: Path) -> int:
+    """The line of the '---' closing a file's front matter (0 when there is none)."""
+    try:
+        lines = path.read_text(encoding="utf-8-sig").splitlines()
+    except (OSError, UnicodeDecodeError):
+        return 0
+    if not lines or lines[0].strip() != "---":
+        return 0
+    return next((i for i, line in enumerate(lines[1:], 2) if line.strip() == "---"), 0)
+
+
 def read_references(path: Path) -> list[Reference]:
     try:
         text = path.read_text(encoding="utf-8")
@@ -288,12 +299,16 @@ def resolve(url: str, source_file: Path, root: Path) -> Path | None:
         return None
 
 
-def local_files(markdown_path: Path, root: Path) -> list[Path]:
+def local_files(markdown_path: Path, root: Path, front_matter_only: bool = False) -> list[Path]:
     """Files inside the project that a content file shows or links to — inline, reference-style or HTML —
-    other than content pages: their bytes change the outputs showing the file. Sorted, each once."""
+    other than content pages: their bytes change the outputs showing the file. Sorted, each once. With
+    ``front_matter_only``, only those its front matter links to (what an output printing only those fields shows)."""
     root = root.resolve()
     out: set[Path] = set()
-    for ref in read_references(markdown_path):
+    refs = read_references(markdown_path)
+    if front_matter_only:
+        refs = [r for r in refs if r.line <= _front_matter_end(markdown_path)]
+    for ref in refs:
         target = resolve(ref.url, markdown_path, root)
         try:
             if target is not None and target.suffix != ".md" and target.is_relative_to(root) and target.is_file():

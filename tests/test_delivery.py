@@ -341,3 +341,44 @@ def test_forms_discreet_rule_catches_a_flagged_word(built: dict, tmp_path: Path)
     messages = [str(p) for p in problems.items]
     assert any("participant.txt" in m and "'q1'" in m and "violence" in m for m in messages), messages
     assert participant_texts(common.environment(bundle.project, bundle.variant("en"))).q1
+
+
+def test_paperwork_is_made_again_for_what_it_shows_of_a_week_and_only_for_that(built: dict, tmp_path: Path) -> None:
+    """Run sheets, checklists and feedback forms print a week's title, agenda headings and minutes, key messages
+    and materials, nothing else: rewording an activity keeps them (and a forced build makes the same bytes);
+    changing what they print makes them again."""
+    proj = shutil.copytree(built["proj"], tmp_path / "p", symlinks=True)  # its outputs stay up to date
+    cohort = (proj / built["dir"].relative_to(built["proj"]) / "cohort.yml").resolve()
+    week = proj / "content/fr/week-2.md"
+
+    def make(*names: str, out: Path = proj / "dist", force: bool = False) -> list[str]:
+        bundle, _ = bundle_for(proj)
+        targets = [t for t in runsheets.collect(bundle, Options(out=out, papers=("letter",), cohort=cohort))
+                   if not names or t.output.name in names]
+        result = run(targets, proj, out, force=force, quiet=True, jobs=1)
+        assert not result.failed, result.failed
+        return sorted(t.output.name for t in result.built)
+
+    def edit(old: str, new: str) -> None:
+        text = week.read_text(encoding="utf-8")
+        assert old in text
+        week.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+    assert make() == []
+    edit("## Welcome {#welcome}\n\nTexte de la section.", "## Welcome {#welcome}\n\nUn accueil réécrit.")
+    assert make() == []  # the activity's words are in the session guide and the manual, not on these pages
+    kept = {name: (proj / "dist/cohorts/groupe-test" / name).read_bytes() for name in
+            ("runsheets-letter.pdf", "fidelity-letter.pdf", "feedback-letter.pdf", "fidelity-template.csv")}
+    fresh = tmp_path / "fresh"
+    make(out=fresh, force=True)
+    assert {name: (fresh / "cohorts/groupe-test" / name).read_bytes() for name in kept} == kept  # not stale
+
+    template = proj / "dist/cohorts/groupe-test/fidelity-template.csv"
+    for old, new, shown in [("## Welcome {#welcome}", "## Accueil chaleureux {#welcome}", "Accueil chaleureux"),
+                            ("  - Deuxième message 2\n", "  - Un message revu\n", "Un message revu"),
+                            ("title: Semaine 2\n", "title: Semaine deux\n", None),
+                            ("  - Papier\n", "  - Crayons\n", None)]:
+        edit(old, new)
+        assert make("fidelity-template.csv") == ["fidelity-template.csv"], old
+        if shown:
+            assert shown in template.read_text(encoding="utf-8-sig")

@@ -34,7 +34,7 @@ from .records import (
     load_fidelity,
 )
 from .render import environment, participant_texts, texts, write_csv, write_pdf
-from .targets import DeliveryParams, inputs, load, out_dir, target
+from .targets import DeliveryParams, inputs, load, out_dir, shown_weeks, target
 
 SMALL = 5  # counts below this (but above 0) are printed as "fewer than 5"
 
@@ -257,6 +257,7 @@ def collect(bundle: Bundle, opts: Options) -> list[Target]:
     files = inputs(bundle, inp, c.attendance, c.fidelity, c.feedback, *([inp.cohort.roster] if c.roster else []))
     out = out_dir(opts, inp)
     params = DeliveryParams(str(c.path), c.paper)
-    return [target("report", inp, out / "report.pdf", report_pdf, params, files, 2),
-            target("report", inp, out / "report.csv", report_csv, params, files, 0)]
+    weeks = shown_weeks(bundle, inp)
+    return [target("report", inp, out / "report.pdf", report_pdf, params, files, 2, weeks),
+            target("report", inp, out / "report.csv", report_csv, params, files, 0, weeks)]
 

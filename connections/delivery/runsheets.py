@@ -11,7 +11,7 @@ from ..context import Options
 from ..pipeline import Target
 from ..validate import Bundle
 from .render import feedback_pdf, feedback_template, fidelity_pdf, fidelity_template, runsheets_pdf
-from .targets import DeliveryParams, inputs, load, out_dir, target
+from .targets import DeliveryParams, inputs, load, out_dir, shown_weeks, target
 
 
 def collect(bundle: Bundle, opts: Options) -> list[Target]:
@@ -22,13 +22,15 @@ def collect(bundle: Bundle, opts: Options) -> list[Target]:
     files = inputs(bundle, inp)
     with_lines = inputs(bundle, inp, help_lines=True)  # the run sheet prints the help lines
     cohort = str(inp.cohort.path)
+    weeks = shown_weeks(bundle, inp)
     targets = []
     for paper in opts.papers:
         params = DeliveryParams(cohort, paper)
-        targets += [target("runsheets", inp, out / f"runsheets-{paper}.pdf", runsheets_pdf, params, with_lines, 2),
-                    target("runsheets", inp, out / f"fidelity-{paper}.pdf", fidelity_pdf, params, files, 2),
-                    target("runsheets", inp, out / f"feedback-{paper}.pdf", feedback_pdf, params, files, 2)]
+        targets += [target("runsheets", inp, out / f"runsheets-{paper}.pdf", runsheets_pdf, params, with_lines, 2,
+                           weeks),
+                    target("runsheets", inp, out / f"fidelity-{paper}.pdf", fidelity_pdf, params, files, 2, weeks),
+                    target("runsheets", inp, out / f"feedback-{paper}.pdf", feedback_pdf, params, files, 2, weeks)]
     params = DeliveryParams(cohort)
-    targets += [target("runsheets", inp, out / "fidelity-template.csv", fidelity_template, params, files, 0),
-                target("runsheets", inp, out / "feedback-template.csv", feedback_template, params, files, 0)]
+    targets += [target("runsheets", inp, out / "fidelity-template.csv", fidelity_template, params, files, 0, weeks),
+                target("runsheets", inp, out / "feedback-template.csv", feedback_template, params, files, 0, weeks)]
     return targets

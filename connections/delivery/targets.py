@@ -6,6 +6,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+from .. import references
 from ..cohort.inputs import CohortInputs, load_inputs
 from ..context import Options
 from ..pdf import common
@@ -35,21 +36,43 @@ def load(bundle: Bundle, opts: Options) -> CohortInputs | None:
 
 
 def inputs(bundle: Bundle, inp: CohortInputs, *extra: Path | None, help_lines: bool = False) -> tuple[Path, ...]:
-    """The cohort file, its variant's weeks, the print templates and CSS, fonts, catalogs, and ``extra``; with
-    ``help_lines`` (a document printing them) agency.yml too, else the target takes its other settings."""
+    """The cohort file, its variant's variant.yml and what its weeks link to, the print templates and CSS, fonts,
+    catalogs, and ``extra``; with ``help_lines`` (a document printing them) agency.yml too, else the target takes
+    its other settings. The week files themselves count by what the paperwork shows of them (``shown_weeks``)."""
     project, cohort = bundle.project, inp.cohort
-    content = bundle.contents.get(cohort.variant.id)
-    weeks = [content.weeks[n] for n in sorted(content.weeks)] if content else []
-    files = [cohort.path, *common.module_inputs(weeks, cohort.variant, project.root),
+    linked = [f for w in _weeks(bundle, inp)  # an image in a key message, say
+              for f in references.local_files(w.path, project.root, front_matter_only=True)]
+    files = [cohort.path, cohort.variant.directory / "variant.yml", *linked,
              *common.shared_inputs(project, bundle.agency, help_lines),
              *common.files_under(project.templates / "delivery")]
     files += [p for p in extra if p is not None]
     return tuple(files)
 
 
+def _weeks(bundle: Bundle, inp: CohortInputs) -> list:
+    content = bundle.contents.get(inp.cohort.variant.id)
+    return [content.weeks[n] for n in sorted(content.weeks)] if content else []
+
+
+def shown_weeks(bundle: Bundle, inp: CohortInputs) -> str:
+    """What run sheets, checklists, feedback forms and the report show of the weeks, as stable text: each week's
+    title, agenda (part, minutes and heading), key messages and materials.
+
+    Why not the week files: a translator who rewords an activity or a handout would otherwise remake every
+    group's paperwork, which prints none of it. Anything these documents print from a week must be listed
+    here, or an edit to it would leave them stale (test_delivery checks both ways)."""
+    import json
+
+    shown = [[w.number, w.title, [[a.section, a.minutes, s.heading if (s := w.sections.get(a.section)) else None]
+                                  for a in w.agenda], list(w.key_messages), list(w.materials)]
+             for w in _weeks(bundle, inp)]
+    return json.dumps(shown, ensure_ascii=False)
+
+
 def target(kind: str, inp: CohortInputs, output: Path, render: Callable[[Target, Path], None],
-           params: DeliveryParams, files: tuple[Path, ...], weight: int = 1) -> Target:
+           params: DeliveryParams, files: tuple[Path, ...], weight: int = 1, weeks: str = "") -> Target:
     settings = () if inp.project.agency_yml in files else common.agency_settings(inp.project)
+    settings += (weeks,)
     return Target(kind=kind, key=f"cohort:{inp.cohort.id}:{output.name}", output=output, render=render,
                   inputs=files, params=params, weight=weight, private=True, settings=settings)
 
