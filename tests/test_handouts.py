@@ -16,7 +16,7 @@ from connections.errors import UserError
 from connections.markdown_render import render_inline, render_markdown
 from connections.model import WEEKS
 from connections.pdf.handouts import handout_html, handout_path, handout_targets, render_handout
-from tests.conftest import copy_project, run_build, run_cli
+from tests.conftest import copy_project, run_cli
 from tests.fixtures.pdf.pdf_project import (
     A4,
     DISCREET_WORDS,
@@ -47,7 +47,7 @@ def _build_all(folder: Path) -> None:
     """English handouts through the command line; the rest in this process through the same pipeline:
     every handout on Letter, the French ones on A4 too, discreet ones (Letter) and large print (en, A4)."""
     project = make_project(folder / "project")
-    result = run_build("handouts", "--variant", "en", "--paper", "letter", "--quiet", project=project)
+    result = run_cli("handouts", "--variant", "en", "--paper", "letter", "--quiet", project=project)
     assert result.code == 0, result.err + result.out
     assert "Built 6, up to date 0, failed 0" in result.out
     build(project, handout_targets, variants=["fr", "iu"], papers=["letter"])
