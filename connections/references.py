@@ -67,6 +67,7 @@ class Reference:
 class Parsed:
     elements: tuple[Element, ...]
     references: tuple[Reference, ...]
+    body_line: int = 1  # the first line after the front matter: references above it are the front matter's
 
 
 def decode_css(css: str) -> str:
@@ -260,26 +261,7 @@ def parse(text: str) -> Parsed:
     references += [Reference(url, locator.definition(label), "definition", "", False)
                    for label, (url, _title) in definitions.items()]
     references.sort(key=lambda r: r.line)
-    return Parsed(tuple(elements), tuple(references))
-
-
-def _front_matter_end(path: Path) -> int:
-    """The line of the '---' closing a file's front matter (0 when there is none)."""
-    try:
-        lines = path.read_text(encoding="utf-8-sig").splitlines()
-    except (OSError, UnicodeDecodeError):
-        return 0
-    if not lines or lines[0].strip() != "---":
-        return 0
-    return next((i for i, line in enumerate(lines[1:], 2) if line.strip() == "---"), 0)
-
-
-def read_references(path: Path) -> list[Reference]:
-    try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError):
-        return []  # an unreadable file is reported by the loader
-    return list(parse(text).references)
+    return Parsed(tuple(elements), tuple(references), first)
 
 
 def resolve(url: str, source_file: Path, root: Path) -> Path | None:
@@ -305,10 +287,13 @@ def local_files(markdown_path: Path, root: Path, front_matter_only: bool = False
     ``front_matter_only``, only those its front matter links to (what an output printing only those fields shows)."""
     root = root.resolve()
     out: set[Path] = set()
-    refs = read_references(markdown_path)
-    if front_matter_only:
-        refs = [r for r in refs if r.line <= _front_matter_end(markdown_path)]
-    for ref in refs:
+    try:
+        parsed = parse(markdown_path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError):
+        return []  # an unreadable file is reported by the loader
+    for ref in parsed.references:
+        if front_matter_only and ref.line >= parsed.body_line:
+            continue
         target = resolve(ref.url, markdown_path, root)
         try:
             if target is not None and target.suffix != ".md" and target.is_relative_to(root) and target.is_file():
