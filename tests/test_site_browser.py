@@ -463,9 +463,18 @@ SEARCHES = [("mère", "mere"), ("sécurité", "securite"), ("activité", "activi
 
 
 @pytest.mark.parametrize("how", ["file", "http"])
-def test_french_search_forgives_accents_and_plurals(site: Site, shared, how: str) -> None:
+def test_french_search_starts_when_opened_and_forgives_accents_and_plurals(site: Site, shared, how: str) -> None:
     page, _ = shared
     page.goto(f"{site.base(how)}/fr/index.html")
+    # A page opened to be read builds no search index: no search worker over http, not even its hidden frame from
+    # the folder (file://), until the reader opens the search (templates/site/assets/search-on-demand.js).
+    page.wait_for_timeout(300)
+    started = "() => document.querySelectorAll('iframe').length" if how == "file" else None
+
+    def search_running() -> bool:
+        return bool(page.evaluate(started)) if started else bool(page.workers)
+
+    assert not search_running(), "the search started before it was opened"
     page.click("input.md-search__input")
 
     def pages_for(query: str) -> tuple[int, set[str]]:
@@ -490,6 +499,7 @@ def test_french_search_forgives_accents_and_plurals(site: Site, shared, how: str
 
     for accented, plain in SEARCHES if how == "file" else SEARCHES[-1:]:  # every pair once, one over http too
         n_found, found = pages_for(accented)
+        assert search_running()
         assert found, f"'{accented}' found nothing"
         if accented == "violence":  # French pages only, session guides among them, French stemming
             hrefs = page.locator(".md-search-result__item > a").evaluate_all("as => as.map(a => a.href)")
