@@ -59,6 +59,8 @@ def make_env(templates: Path, locales: Path, locale: str) -> jinja2.Environment:
     """A sandboxed, autoescaping Jinja2 environment with gettext and Babel date filters for ``locale``."""
     from jinja2.sandbox import SandboxedEnvironment
 
+    from .site.templatecache import OWN_TEMPLATES
+
     env = SandboxedEnvironment(
         loader=jinja2.FileSystemLoader(str(templates)),
         autoescape=jinja2.select_autoescape(["html", "xml", "j2"], default_for_string=True),
@@ -66,6 +68,7 @@ def make_env(templates: Path, locales: Path, locale: str) -> jinja2.Environment:
         trim_blocks=True,
         lstrip_blocks=True,
         undefined=jinja2.StrictUndefined,
+        bytecode_cache=OWN_TEMPLATES,  # compiled once per process, checked against each template's source
     )
     env.install_gettext_translations(translations(locales, locale), newstyle=True)  # type: ignore[attr-defined]
     env.filters["date"] = lambda d, fmt="long": format_date(d, format=fmt, locale=locale)

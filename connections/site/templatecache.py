@@ -36,9 +36,14 @@ class CompiledTemplates(BytecodeCache):
         self.disk = FileSystemBytecodeCache(str(folder), "%s.jinja")
 
     def get_bucket(self, environment: Environment, name: str, filename: str | None, source: str) -> Bucket:
-        # Code compiled with other extensions (which change what a tag compiles to) is another entry.
+        # Code compiled with other extensions or syntax options (which change what a tag compiles to) is another
+        # entry: the same file read by two differently configured environments is compiled for each.
         extensions = ",".join(sorted(environment.extensions))
-        key = hashlib.sha256(f"{name}|{filename}|{extensions}".encode()).hexdigest()
+        options = (type(environment).__name__, environment.trim_blocks, environment.lstrip_blocks,
+                   environment.block_start_string, environment.variable_start_string,
+                   environment.comment_start_string, environment.line_statement_prefix,
+                   environment.keep_trailing_newline, getattr(environment, "newstyle_gettext", None))
+        key = hashlib.sha256(f"{name}|{filename}|{extensions}|{options}".encode()).hexdigest()
         bucket = Bucket(environment, key, self.get_source_checksum(source))
         self.load_bytecode(bucket)
         return bucket
@@ -71,3 +76,6 @@ class CompiledTemplates(BytecodeCache):
 
 
 COMPILED = CompiledTemplates()
+# The toolkit's own templates (site pages, PDFs, cohort paperwork), compiled once per process: in memory only,
+# as their environments are made per variant and per build (``i18n.make_env``).
+OWN_TEMPLATES = CompiledTemplates()
