@@ -21,6 +21,7 @@ import argparse
 import io
 import sys
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 
 from babel import Locale, UnknownLocaleError
@@ -92,8 +93,7 @@ def extract(project: Project, cached: bool = False) -> Catalog:
     stored = _cache_path(project, cfg, sources, options_map) if cached else None
     if stored is not None and stored.is_file():
         try:
-            with stored.open("rb") as f:
-                return read_po(f)
+            return _parsed(stored.read_bytes(), None, False)  # read-only, as the rules use it
         except (OSError, ValueError):
             pass  # a damaged cache entry: extract again
     catalog = Catalog(project="Connections toolkit", version=__version__, fuzzy=False,
@@ -177,14 +177,28 @@ def _write_if_changed(path: Path, data: bytes) -> bool:
     return True
 
 
-def read_catalog(path: Path) -> Catalog:
-    """A .po file (its locale from its folder: locales/<locale>/LC_MESSAGES/) or the .pot template (no locale)."""
+def read_catalog(path: Path, shared: bool = False) -> Catalog:
+    """A .po file (its locale from its folder: locales/<locale>/LC_MESSAGES/) or the .pot template (no locale).
+
+    With ``shared``, a catalog already read with the same bytes in this process is given again, not parsed
+    again (every build's rules compare the catalogs with the templates): the caller must only read it.
+    """
     locale = _folder_locale(path) if path.suffix == ".po" else None
-    with path.open("rb") as f:
-        try:
+    try:
+        if shared:
+            return _parsed(path.read_bytes(), locale, True)
+        with path.open("rb") as f:
             return read_po(f, locale=locale, abort_invalid=True)
-        except Exception as exc:  # babel raises PoFileError and others with a line number in the text
-            raise UserError(f"{path}: cannot read the catalog: {exc}") from None
+    except OSError:
+        raise
+    except Exception as exc:  # babel raises PoFileError and others with a line number in the text
+        raise UserError(f"{path}: cannot read the catalog: {exc}") from None
+
+
+@lru_cache(maxsize=16)
+def _parsed(data: bytes, locale: str | None, abort_invalid: bool) -> Catalog:
+    """A catalog parsed from its bytes, kept for the process (read-only: see ``read_catalog``)."""
+    return read_po(io.BytesIO(data), locale=locale, abort_invalid=abort_invalid)
 
 
 def _folder_locale(path: Path) -> str | None:
@@ -277,7 +291,7 @@ def check_project(project: Project, problems: Problems) -> bool:
     files = ([pot_path(project)] if pot_path(project).is_file() else []) + po_files(project)
     for path in files:
         try:
-            catalog = read_catalog(path)
+            catalog = read_catalog(path, shared=True)
         except UserError as exc:
             problems.add(path, 1, str(exc).split(": ", 1)[-1])
             continue

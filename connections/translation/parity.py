@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from dataclasses import dataclass
+from functools import lru_cache
 
 from ..errors import Problems
 from ..model import Module, Section, Week
@@ -27,7 +28,7 @@ NUMBER_RE = re.compile(r"\d{1,3}(?:[,\u00a0\u202f ]\d{3})+(?!\d)|\d+(?:-\d+)+|\d
 PHONE_RE = re.compile(r"\d+(?:-\d+){2,}|\b\d-\d-\d\b|\b9-?8-?8\b|\b911\b")
 
 
-@dataclass
+@dataclass(frozen=True)
 class Shape:
     """What parity compares in one section."""
 
@@ -51,10 +52,16 @@ def _lines(body: str) -> list[str]:
 
 
 def shape(section: Section) -> Shape:
-    lines = _lines(section.body)
+    return _shape(section.body, section.heading)
+
+
+@lru_cache(maxsize=4096)
+def _shape(body: str, heading: str) -> Shape:
+    """Kept per text: a source section is compared with each of its translations (read-only, frozen)."""
+    lines = _lines(body)
     text = "\n".join(lines)
     prose = "\n".join(LIST_MARK_RE.sub("", mask_inline(x)) for x in lines if not ADMONITION_RE.match(x))
-    prose += "\n" + section.heading
+    prose += "\n" + heading
     return Shape(
         list_items=sum(1 for x in lines if LIST_RE.match(x)),
         links=len(LINK_RE.findall(text)),
