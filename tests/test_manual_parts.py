@@ -14,24 +14,27 @@ import pytest
 from connections.context import Options, bundle_for
 from connections.pdf.manual import PARTS_CACHE, manual_targets
 from connections.pipeline import run
-from tests.fixtures.pdf.pdf_project import make_project, norm, page_texts, pdf_text, replace_section_body
+from tests.fixtures.pdf.pdf_project import norm, page_texts, pdf_text, replace_section_body, shared_dir
+from tests.test_manual import _build_all as build_manuals
 from tests.test_manual import chapter_starts, printed_page_numbers, toc_numbers
+
+PAPER = "a4"  # the French manual test_manual builds (English and syllabics on Letter, French on A4)
 
 
 def build_fr(project: Path, force: bool = False) -> list[str]:
-    """Build the French Letter manual through the pipeline; return the keys it rebuilt."""
-    opts = Options(out=project / "dist", variants=["fr"], papers=["letter"])
+    """Build the French manual through the pipeline; return the keys it rebuilt."""
+    opts = Options(out=project / "dist", variants=["fr"], papers=[PAPER])
     report = run(manual_targets(bundle_for(project)[0], opts), project, opts.out, quiet=True, jobs=1, force=force)
     assert not report.failed, report.failed
     return [t.key for t in report.built]
 
 
 def manual(project: Path) -> Path:
-    return project / "dist/manual/fr/facilitator-manual-letter.pdf"
+    return project / f"dist/manual/fr/facilitator-manual-{PAPER}.pdf"
 
 
 def cached_pdfs(project: Path) -> dict[str, bytes]:
-    folder = project / "dist" / PARTS_CACHE / "fr-letter"
+    folder = project / "dist" / PARTS_CACHE / f"fr-{PAPER}"
     return {p.name: p.read_bytes() for p in folder.glob("*.pdf")}
 
 
@@ -49,8 +52,12 @@ def assert_numbers_right(path: Path, headings: list[str]) -> None:
 
 @pytest.fixture(scope="module")
 def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    project = make_project(tmp_path_factory.mktemp("manual-parts") / "project")
-    assert build_fr(project) == ["manual:fr:letter"]
+    """A copy of test_manual's project, its French manual and that manual's parts included (made once per test
+    session, whichever module needs it first): a copy is up to date as it is."""
+    shared = shared_dir(tmp_path_factory, "manual", build_manuals) / "project"
+    project = shutil.copytree(shared, tmp_path_factory.mktemp("manual-parts") / "project", symlinks=True)
+    assert build_fr(project) == []
+    assert len(cached_pdfs(project)) == 10  # every part of the French manual, rendered by its first build
     return project
 
 
@@ -69,7 +76,7 @@ def test_editing_one_week_renders_that_week_again_and_reuses_the_rest(project: P
     assert len(before) == 10
     week3 = project / "content/fr/week-3.md"
     replace_section_body(week3, "closing", "Une phrase toute neuve pour la clôture.")
-    assert build_fr(project) == ["manual:fr:letter"]
+    assert build_fr(project) == [f"manual:fr:{PAPER}"]
     after = cached_pdfs(project)
     new = [name for name in after if name not in before]
     assert len(new) == 1, "only the week-3 part is rendered again"
@@ -98,19 +105,19 @@ def test_a_longer_week_moves_the_page_numbers_after_it(project: Path) -> None:
 
 
 def test_a_damaged_cache_stops_the_build_and_force_renders_every_part_again(project: Path) -> None:
-    folder = project / "dist" / PARTS_CACHE / "fr-letter"
+    folder = project / "dist" / PARTS_CACHE / f"fr-{PAPER}"
     parts = [p for p in sorted(folder.glob("*.pdf")) if "Table des matières" not in pdf_text(p)]
     week1 = next(p for p in parts if norm(week_headings(project)[0]) in norm(pdf_text(p)))
     week2 = next(p for p in parts if norm(week_headings(project)[1]) in norm(pdf_text(p)))
     shutil.copyfile(week2, week1)  # a damaged cache: the week-1 entry now holds week 2
     manual(project).unlink()
-    opts = Options(out=project / "dist", variants=["fr"], papers=["letter"])
+    opts = Options(out=project / "dist", variants=["fr"], papers=[PAPER])
     report = run(manual_targets(bundle_for(project)[0], opts), project, opts.out, quiet=True, jobs=1)
     [(_, message)] = report.failed
     assert "ids defined in two parts (" in message and "w2-check-in" in message and "was not written" in message
     assert "--force" in message
     assert not manual(project).exists()
-    assert build_fr(project, force=True) == ["manual:fr:letter"]
+    assert build_fr(project, force=True) == [f"manual:fr:{PAPER}"]
     week1 = norm(week_headings(project)[0])
     assert norm(pdf_text(manual(project))).count(week1) >= 2  # in the contents, as its chapter and header
     assert_numbers_right(manual(project), week_headings(project))
@@ -177,24 +184,24 @@ def test_links_contents_and_bookmarks_land_on_their_pages(project: Path) -> None
 
 
 def test_reused_parts_give_the_same_bytes_as_fresh_ones(built: Path, tmp_path: Path) -> None:
-    # The module's own project, whose first build rendered every part (its cache was empty): rendered here, as
-    # WeasyPrint names images inside a PDF by their file's place, so parts rendered in another folder give a
-    # manual that reads the same but is not the same bytes. The manual made again is the same, so the project
-    # stays up to date for the tests after this one.
+    # The module's project, whose manual was joined from the parts its first build rendered with an empty cache
+    # (in test_manual's folder, copied here with them). The manual is joined again from those same parts: the
+    # same bytes. (Parts rendered in another folder would read the same but not be the same bytes: WeasyPrint
+    # names images inside a PDF by their file's place.) The project stays up to date for the tests after this.
     fresh = tmp_path / "fresh.pdf"
     shutil.copyfile(manual(built), fresh)
     manual(built).unlink()
-    assert build_fr(built) == ["manual:fr:letter"]  # every part reused
+    assert build_fr(built) == [f"manual:fr:{PAPER}"]  # every part reused
     assert manual(built).read_bytes() == fresh.read_bytes()
 
 
 def test_a_part_cut_short_in_the_cache_is_rendered_again(project: Path) -> None:
-    folder = project / "dist" / PARTS_CACHE / "fr-letter"
+    folder = project / "dist" / PARTS_CACHE / f"fr-{PAPER}"
     part = next(p for p in sorted(folder.glob("*.pdf")) if norm(week_headings(project)[3]) in norm(pdf_text(p))
                 and "Table des matières" not in pdf_text(p))
     data = part.read_bytes()
     part.write_bytes(data[: len(data) // 2])
     manual(project).unlink()
-    assert build_fr(project) == ["manual:fr:letter"]
+    assert build_fr(project) == [f"manual:fr:{PAPER}"]
     assert part.read_bytes() == data
     assert_numbers_right(manual(project), week_headings(project))

@@ -29,7 +29,7 @@ from connections.errors import Problems, UserError
 from connections.i18n import format_date
 from connections.loader import load_week
 from connections.translation.tracking import section_text, text_hash, tracked_ids
-from tests.conftest import MINIMAL, REPO, copy_project, run_build
+from tests.conftest import MINIMAL, REPO, copy_project, run_cli
 
 ROSTER_NAMES = ("Zephyrine Quillfeather", "Ottoline Brackenridge", "Marisol Oyelaran-Tiewe")
 CHANGED_SECTION = "grounding"  # changed in the English week 1 after the French was marked current
@@ -156,7 +156,7 @@ def article(page: Path) -> str:
 @pytest.fixture(scope="module")
 def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
     root = site_project(tmp_path_factory.mktemp("site") / "project")
-    result = run_build("site", project=root)
+    result = run_cli("site", project=root)
     assert result.code == 0, result.err
     return root
 
@@ -264,7 +264,7 @@ def test_bad_start_time_is_a_clear_error(tmp_path: Path) -> None:
     cfg.write_text(cfg.read_text(encoding="utf-8").replace('start_time: "18:00"', 'start_time: "6 pm"'),
                    encoding="utf-8")
     line = next(i for i, t in enumerate(cfg.read_text(encoding="utf-8").splitlines(), 1) if "start_time" in t)
-    result = run_build("site", project=root)
+    result = run_cli("site", project=root)
     assert result.code == 1
     assert f"mkdocs.yml:{line}: start_time '6 pm' is not a clock time" in result.err
     assert "Traceback" not in result.err
@@ -451,14 +451,14 @@ def test_images_are_copied_and_need_alt_text(built: Path, tmp_path: Path) -> Non
 
 # ---- builds -------------------------------------------------------------------------------------------
 def test_second_build_is_up_to_date_and_a_failed_build_keeps_the_old_site(built: Path, tmp_path: Path) -> None:
-    again = run_build("site", project=built)
+    again = run_cli("site", project=built)
     assert again.code == 0 and "Built 0, up to date 4" in again.out
     root = tmp_path / "p"
     shutil.copytree(built, root)
     before = (root / "dist/site/fr/week-1.html").read_bytes()
     template = root / "templates/site/pages/week.md.j2"
     template.write_text(template.read_text(encoding="utf-8") + "\n{{ no_such_value }}\n", encoding="utf-8")
-    broken = run_build("site", project=root)
+    broken = run_cli("site", project=root)
     assert broken.code == 1 and "FAILED site:fr" in broken.out and "Traceback" not in broken.out + broken.err
     line = len(template.read_text(encoding="utf-8").splitlines())
     assert f"templates/site/pages/week.md.j2:{line}: template error: 'no_such_value' is undefined" in broken.out

@@ -13,7 +13,7 @@ from translate.storage import factory, xliff
 from translate.storage.placeables.lisa import parse_xliff
 
 from connections.cli import main
-from tests.conftest import MINIMAL, copy_project
+from tests.conftest import MINIMAL, copy_project, run_cli
 
 NS = {"x": "urn:oasis:names:tc:xliff:document:1.2"}
 EN_WELCOME = ("Read **the agreement** aloud, then see [the guide](#check-in) "
@@ -357,8 +357,6 @@ def test_an_imported_translation_is_on_the_built_site(tmp_path: Path, capsys) ->
     """The translator's last step: the site built after the import shows the new French."""
     import shutil
 
-    from tests.conftest import run_build
-
     project = copy_project(tmp_path / "p")
     shutil.rmtree(project / "content")
     shutil.copytree(MINIMAL / "content", project / "content")
@@ -366,7 +364,7 @@ def test_an_imported_translation_is_on_the_built_site(tmp_path: Path, capsys) ->
     assert cli(capsys, project, "translate", "export", "fr", "--out", str(xlf))[0] == 0
     cat_tool(xlf, {"week-2#check-in/2": "Un tour de table tout en douceur, où personne n'est obligée de parler."})
     assert cli(capsys, project, "translate", "import", str(xlf))[0] == 0
-    built = run_build("site", "--variant", "fr", project=project)
+    built = run_cli("site", "--variant", "fr", project=project)
     assert built.code == 0, built.err
     page = (project / "dist/site/fr/week-2.html").read_text(encoding="utf-8")
     assert "Un tour de table tout en douceur, où personne n&#39;est obligée de parler." in page or \
