@@ -188,6 +188,12 @@ class Progress:
             self.bar.close()
 
 
+# Worker processes when a command does not say (--jobs): None is one per core. A program that runs many small
+# builds in one process (the test suite) may set 1: each pool forked from a large process costs more than the
+# parallel rendering it buys for a few documents.
+DEFAULT_JOBS: int | None = None
+
+
 def run(targets: list[Target], root: Path, out: Path, *, force: bool = False, quiet: bool = False,
         jobs: int | None = None, label: Callable[[Target], str] | None = None) -> Report:
     """Build what is out of date; record each success at once so an interrupted build loses nothing.
@@ -222,6 +228,7 @@ def run(targets: list[Target], root: Path, out: Path, *, force: bool = False, qu
     name = label or (lambda t: t.output.relative_to(out).as_posix() if t.output.is_relative_to(out) else str(t.output))
     progress = Progress(len(todo), quiet)
     scratch = _scratch_folder()  # the renderers' temporary files, removed after
+    jobs = jobs or DEFAULT_JOBS
     try:
         if len(todo) == 1 or jobs == 1:
             for t, fp in todo:  # in this process: its cached fonts remove their own folder at exit

@@ -168,11 +168,20 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
 def pytest_collection_finish(session: pytest.Session) -> None:  # noqa: ARG001 (pytest's signature)
     """Fewer full garbage collections in a test process: it holds many objects for its whole life (the modules,
     the collected tests, shared builds and PDFs read back), which every full collection would walk again.
-    Nothing a test checks depends on when garbage is collected; only the CPU this takes (about 5%)."""
+    Nothing a test checks depends on when garbage is collected; only the CPU this takes (about 5%). And builds
+    in a test process render in it (below)."""
     import gc
 
     gc.freeze()  # what exists now (modules, tests) lives as long as the process: never scanned again
     gc.set_threshold(100_000, 50, 1000)
+    # Builds run in a test process (run_cli, main, pipeline.run) render there, one document after the other, unless
+    # a test asks for workers (--jobs N, jobs=N): a worker pool forked from a test process, with fonts and styles
+    # loaded again in each worker, cost more CPU than it saved on the two cores the suite already fills. Worker
+    # pools are tested where they are the point: test_pipeline, and the real processes of test_build_robustness,
+    # test_incremental (Ctrl-C) and the shared full small build.
+    from connections import pipeline
+
+    pipeline.DEFAULT_JOBS = 1
 
 
 def run_cli(*args: str | Path, project: Path | None = None) -> Result:
