@@ -184,13 +184,11 @@ def read_catalog(path: Path, shared: bool = False) -> Catalog:
     again (every build's rules compare the catalogs with the templates): the caller must only read it.
     """
     locale = _folder_locale(path) if path.suffix == ".po" else None
+    data = path.read_bytes()
     try:
         if shared:
-            return _parsed(path.read_bytes(), locale, True)
-        with path.open("rb") as f:
-            return read_po(f, locale=locale, abort_invalid=True)
-    except OSError:
-        raise
+            return _parsed(data, locale, True)
+        return read_po(io.BytesIO(data), locale=locale, abort_invalid=True)
     except Exception as exc:  # babel raises PoFileError and others with a line number in the text
         raise UserError(f"{path}: cannot read the catalog: {exc}") from None
 

@@ -59,7 +59,7 @@ def make_env(templates: Path, locales: Path, locale: str) -> jinja2.Environment:
     """A sandboxed, autoescaping Jinja2 environment with gettext and Babel date filters for ``locale``."""
     from jinja2.sandbox import SandboxedEnvironment
 
-    from .site.templatecache import OWN_TEMPLATES
+    from .templatecache import OWN_TEMPLATES
 
     env = SandboxedEnvironment(
         loader=jinja2.FileSystemLoader(str(templates)),

@@ -19,7 +19,7 @@ def test_templates_compiled_once_are_compiled_again_when_edited_or_read_another_
     import jinja2
 
     from connections.i18n import make_env
-    from connections.site.templatecache import OWN_TEMPLATES
+    from connections.templatecache import OWN_TEMPLATES
 
     (tmp_path / "t.html").write_text("{% if true %}\n  A {{ _('Week') }}\n{% endif %}\n", encoding="utf-8")
     env = make_env(tmp_path, tmp_path / "no-locales", "en")

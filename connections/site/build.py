@@ -19,13 +19,13 @@ from ..context import Options, bundle_for, selected_variants
 from ..errors import UserError
 from ..logs import Collect
 from ..pipeline import Target, replace_dir_atomic, write_atomic
+from ..templatecache import COMPILED
 from ..validate import Bundle
 from .config import search_lang, variant_config, write_config
 from .markdown import referenced_files
 from .offline import check_offline
 from .pages import PageWriter
 from .settings import read_settings
-from .templatecache import COMPILED
 
 SYLLABICS_FONTS = ("NotoSansCanadianAboriginal-Regular.ttf", "NotoSansCanadianAboriginal-Bold.ttf", "OFL.txt")
 

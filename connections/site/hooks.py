@@ -13,7 +13,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from connections.sanitize import sanitize  # absolute: mkdocs loads this file as a module of its own
-from connections.site.templatecache import COMPILED
+from connections.templatecache import COMPILED
 
 HOOKS_FILE = Path(__file__)
 

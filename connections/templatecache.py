@@ -1,4 +1,4 @@
-"""The theme's compiled templates, kept between site builds.
+"""Compiled Jinja templates, kept: the site theme's between site builds, the toolkit's own within a process.
 
 Why: mkdocs makes a new Jinja environment for every build, and compiling the theme's some fifty templates
 is about a second of each variant's site build — the largest single step of a small site. Jinja can keep
